@@ -85,15 +85,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
     lang = args.lang
-    print(f"{t('plan', lang)}: {result.scenario}  ({t('draws', lang)} {result.draws}, {t('seed', lang)} "
-          f"{result.seed})")
+    print(
+        f"{t('plan', lang)}: {result.scenario}  ({t('draws', lang)} {result.draws}, {t('seed', lang)} "
+        f"{result.seed})"
+    )
     for index_id, r in result.indices.items():
         q, rq, se = r.score_quantiles(), r.rank_quantiles(), r.mc_se
-        print(f"\n{t(index_id, lang)} — {t('target', lang)}: ≥ {number(r.target_score, 2, lang)}, "
-              f"{t('top', lang)} {r.target_rank}/{r.n_units}")
+        print(
+            f"\n{t(index_id, lang)} — {t('target', lang)}: ≥ {number(r.target_score, 2, lang)}, "
+            f"{t('top', lang)} {r.target_rank}/{r.n_units}"
+        )
         rows = [
-            (t("score_interval", lang), f"{number(q['mean'], 2, lang)}  ({number(q['p05'], 2, lang)} – "
-                                         f"{number(q['p95'], 2, lang)})"),
+            (
+                t("score_interval", lang),
+                f"{number(q['mean'], 2, lang)}  ({number(q['p05'], 2, lang)} – {number(q['p95'], 2, lang)})",
+            ),
             (t("rank_interval", lang), f"{rq['p50']}  ({rq['p05']} – {rq['p95']})"),
             (t("p_score", lang), prob_with_error(r.p_score, se["score"], lang)),
             (t("p_rank", lang), prob_with_error(r.p_rank, se["rank"], lang)),
@@ -140,7 +146,10 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": cmd_check, "run": cmd_run, "forecast": cmd_forecast, "backtest": cmd_backtest,
+    "check": cmd_check,
+    "run": cmd_run,
+    "forecast": cmd_forecast,
+    "backtest": cmd_backtest,
 }
 
 

@@ -42,7 +42,8 @@ ORDER = ("sipas", "par_index", "papi")  # SIPAS before PAR: it feeds PAR's SIPAS
 class IndexUncertainties:
     """Pre-drawn uncertain inputs of one index (arrays have ``draws`` rows).
 
-    ``delivery`` (draws, G) delivered shares D; ``weights`` (draws, G, S) perturbed weights W̃;
+    ``delivery`` (draws, G) delivered shares D; ``weights`` (draws, K) perturbed weights W̃ of the K
+    non-zero entries of W in row-major order (``np.nonzero``);
     ``effectiveness`` (draws, S) e; ``survey`` (draws, S) standard normals of survey noise;
     ``forecast`` the BAU shocks of every unit.
     """
@@ -101,8 +102,13 @@ class Engine:
     focal: dict[str, _Focal] = field(default_factory=dict)
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, *, histories: dict[str, History] | None = None,
-                      forecasts: dict[str, BAUForecast] | None = None) -> Engine:
+    def from_scenario(
+        cls,
+        scenario: Scenario,
+        *,
+        histories: dict[str, History] | None = None,
+        forecasts: dict[str, BAUForecast] | None = None,
+    ) -> Engine:
         """Fit (or take) the BAU forecasts the plan needs and check the focal unit's history."""
         forecasts = dict(forecasts or {})
         focal = {}
@@ -114,9 +120,12 @@ class Engine:
             past = history.before(scenario.year).observations
             own = past[(past["unit"] == scenario.province) & past["score"].notna()]
             if own.empty:
-                raise InputError(where, f"{scenario.province} has no {index_id} score before {scenario.year} "
-                                 "in the data: give last_score (and last_rank) in the plan, or load the "
-                                 "ministry's results table")
+                raise InputError(
+                    where,
+                    f"{scenario.province} has no {index_id} score before {scenario.year} "
+                    "in the data: give last_score (and last_rank) in the plan, or load the "
+                    "ministry's results table",
+                )
             if index_id not in forecasts:
                 forecasts[index_id] = fit_forecast(history, scenario.year)
             focal[index_id] = _focal_for(plan, history, pos, scenario.year)
@@ -135,11 +144,14 @@ class Engine:
             rel = np.array([g.reliability for g in plan.groups])
             kap = np.array([g.concentration for g in plan.groups])
             w = plan.weight_matrix()
-            wk = np.array([g.weight_concentration for g in plan.groups])[:, None]
-            live = w > 0
-            a = np.where(live, w * wk, 1.0)
-            b = np.where(live, (1 - w) * wk, 1.0)
-            weights = np.where(live, w_rng.beta(a, b, size=(draws, *w.shape)), 0.0)
+            g_idx, s_idx = np.nonzero(w)
+            wk = np.array([g.weight_concentration for g in plan.groups])[g_idx]
+            mean = w[g_idx, s_idx]
+            weights = np.where(
+                mean < 1.0,
+                w_rng.beta(mean * wk, np.maximum((1 - mean) * wk, 1e-9), size=(draws, mean.size)),
+                1.0,
+            )
             s_count = w.shape[1]
             em, ek = plan.effectiveness_mean, plan.effectiveness_concentration
             by_index[index_id] = IndexUncertainties(
@@ -162,7 +174,7 @@ class Engine:
             by_index[index_id] = IndexUncertainties(
                 forecast=zero,
                 delivery=np.array([[g.reliability for g in plan.groups]]),
-                weights=plan.weight_matrix()[None],
+                weights=plan.weight_matrix()[np.nonzero(plan.weight_matrix())][None],
                 effectiveness=np.full((1, s_count), plan.effectiveness_mean),
                 survey=np.zeros((1, s_count)),
             )
@@ -188,14 +200,24 @@ class Engine:
             deviations[index_id] = scores - self.forecasts[index_id].mean[None, :]
             pos = self.focal[index_id].position
             focal_scores[index_id] = scores[:, pos]
-            results[index_id] = summarise(plan, scores, pos, points, base_points,
-                                          self.focal[index_id].spread_by_maxima)
-        return SimulationResult(scenario=scenario.name, seed=unc.seed, draws=unc.draws,
-                                indices={i: results[i] for i in scenario.indices})
+            results[index_id] = summarise(
+                plan, scores, pos, points, base_points, self.focal[index_id].spread_by_maxima
+            )
+        return SimulationResult(
+            scenario=scenario.name,
+            seed=unc.seed,
+            draws=unc.draws,
+            indices={i: results[i] for i in scenario.indices},
+        )
 
-    def _index_scores(self, index_id: str, plan: IndexPlan, u: IndexUncertainties,
-                      deviations: dict[str, np.ndarray],
-                      focal_scores: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _index_scores(
+        self,
+        index_id: str,
+        plan: IndexPlan,
+        u: IndexUncertainties,
+        deviations: dict[str, np.ndarray],
+        focal_scores: dict[str, np.ndarray],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         fc = self.forecasts[index_id]
         focal = self.focal[index_id]
         spec = plan.spec
@@ -224,7 +246,11 @@ class Engine:
         base_points = _bau_points(focal, spec, bau_total, coupled_points)  # (draws, S)
         a0 = np.clip((base_points - spec.lo) / width, 0.0, 1.0)
         change = (plan.planned - plan.bau)[None, :] * u.delivery  # (draws, G)
-        push = u.effectiveness * np.einsum("dg,dgs->ds", change, u.weights)
+        w = plan.weight_matrix()
+        g_idx, s_idx = np.nonzero(w)
+        pick = np.zeros((g_idx.size, w.shape[1]))
+        pick[np.arange(g_idx.size), s_idx] = 1.0
+        push = u.effectiveness * ((change[:, g_idx] * u.weights) @ pick)
         push[:, focal.coupled] = 0.0
         head = np.where(push >= 0, 1.0 - a0, a0)
         gain = width * (np.clip(a0 + push * head, 0.0, 1.0) - a0)
@@ -236,8 +262,9 @@ class Engine:
         return scores, points, base_points
 
 
-def _bau_points(focal: _Focal, spec: IndexSpec, bau_total: np.ndarray,
-                coupled_points: np.ndarray | None) -> np.ndarray:
+def _bau_points(
+    focal: _Focal, spec: IndexSpec, bau_total: np.ndarray, coupled_points: np.ndarray | None
+) -> np.ndarray:
     """Points of each sub-criterion consistent with the focal's BAU total of each draw.
 
     A coupled sub-criterion takes its feeding index's score times the scale; the rest ``R`` of the
@@ -287,8 +314,9 @@ def _focal_for(plan: IndexPlan, history: History, pos: int, year: int) -> _Focal
         position=pos,
         base_points=base,
         spread_by_maxima=spread,
-        survey_sd=np.array([(s.hi - s.lo) * s.survey_se if s.kind == "survey" and not s.coupled_index else 0.0
-                            for s in subs]),
+        survey_sd=np.array(
+            [(s.hi - s.lo) * s.survey_se if s.kind == "survey" and not s.coupled_index else 0.0 for s in subs]
+        ),
         coupled=coupled,
         coupled_scale=next((s.coupled_scale for s in subs if s.coupled_index), 0.0),
         coupled_index=coupled_index if coupled_index else None,
@@ -301,14 +329,27 @@ def _with_plan_baseline(history: History, plan: IndexPlan, scenario: Scenario) -
         return history
     import pandas as pd
 
-    row = pd.DataFrame([{"year": scenario.year - 1, "unit": scenario.province, "score": plan.last_score,
-                         "rank": float(plan.last_rank) if plan.last_rank else np.nan,
-                         "source": f"plan file {scenario.source}"}])
+    row = pd.DataFrame(
+        [
+            {
+                "year": scenario.year - 1,
+                "unit": scenario.province,
+                "score": plan.last_score,
+                "rank": float(plan.last_rank) if plan.last_rank else np.nan,
+                "source": f"plan file {scenario.source}",
+            }
+        ]
+    )
     return history.with_table(row)
 
 
-def simulate(scenario: Scenario, *, draws: int = 20_000, rng: int | np.random.SeedSequence | None = 0,
-             histories: dict[str, History] | None = None) -> SimulationResult:
+def simulate(
+    scenario: Scenario,
+    *,
+    draws: int = 20_000,
+    rng: int | np.random.SeedSequence | None = 0,
+    histories: dict[str, History] | None = None,
+) -> SimulationResult:
     """Fit the forecasts and run ``scenario`` once: the one-call entry point."""
     return Engine.from_scenario(scenario, histories=histories).simulate(draws, rng)
 

@@ -8,6 +8,8 @@ unit registry that fixes the order of every per-unit array.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -19,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import InputError
-from simulator.units import UnitRegistry, vietnam_63
+from simulator.units import UnitRegistry, fold, vietnam_63
 
 INDEX_IDS = ("par_index", "sipas", "papi")
 SCORE_RANGE = {"par_index": (0.0, 100.0), "sipas": (0.0, 100.0), "papi": (6.0, 80.0)}
@@ -39,11 +41,36 @@ _SHIPPED = {
     "sipas": "sipas_observed_2017_2020.csv",
 }
 _COLUMN_ALIASES = {
-    "unit": ("unit", "province", "tinh", "tỉnh", "don vi", "đơn vị", "tinh/thanh pho"),
-    "year": ("year", "nam", "năm"),
-    "score": ("score", "total", "diem", "điểm", "chi so", "chỉ số"),
-    "rank": ("rank", "xep hang", "xếp hạng", "hang", "hạng"),
+    "unit": (
+        "unit",
+        "province",
+        "tỉnh",
+        "đơn vị",
+        "tỉnh/thành phố",
+        "tỉnh, thành",
+        "địa phương",
+        "tên tỉnh",
+    ),
+    "year": ("year", "năm", "năm đánh giá"),
+    "score": (
+        "score",
+        "total",
+        "điểm",
+        "điểm số",
+        "tổng điểm",
+        "chỉ số",
+        "kết quả",
+        "tỷ lệ hài lòng",
+        "par index",
+        "sipas",
+        "papi",
+    ),
+    "rank": ("rank", "xếp hạng", "hạng", "thứ hạng", "xếp thứ"),
 }
+_HEADER_SEARCH_ROWS = 20
+_PLACEHOLDERS = frozenset({"", "-", "–", "—", "na", "n/a", "nan", "none"})
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 @dataclass(frozen=True)
@@ -59,7 +86,7 @@ class History:
     summaries : pandas.DataFrame
         Columns ``year, statistic, value, source`` with statistic in ``mean, min, max``.
     units : UnitRegistry
-        The units of the index; fixes the order of :meth:`scores`.
+        The units of the index; fixes the order of :meth:`matrix`.
     """
 
     index_id: str
@@ -99,9 +126,7 @@ class History:
 
     def summary(self, year: int, statistic: str) -> float | None:
         """A national statistic, or ``None`` when unpublished."""
-        hit = self.summaries[
-            (self.summaries["year"] == year) & (self.summaries["statistic"] == statistic)
-        ]
+        hit = self.summaries[(self.summaries["year"] == year) & (self.summaries["statistic"] == statistic)]
         return float(hit["value"].iloc[0]) if len(hit) else None
 
     def unit_series(self, unit: str) -> pd.DataFrame:
@@ -111,10 +136,23 @@ class History:
         return rows.sort_values("year")[["year", "score", "rank"]].reset_index(drop=True)
 
     def with_table(self, table: pd.DataFrame) -> History:
-        """This history with a user's rows added; a user's row replaces a shipped one."""
-        keep = self.observations.merge(table[["year", "unit"]], on=["year", "unit"], how="left", indicator=True)
-        base = self.observations[(keep["_merge"] == "left_only").to_numpy()]
-        merged = pd.concat([base, table], ignore_index=True, sort=False)
+        """This history with a user's rows added; a user's row replaces a shipped one.
+
+        ``table`` is what :func:`read_results_table` returns (columns ``year, unit, score, rank,
+        source`` and any components); its units must be canonical names of :attr:`units`.
+        """
+        label = str(table["source"].iloc[0]) if "source" in table and len(table) else "user table"
+        missing = [c for c in ("year", "unit", "score") if c not in table.columns]
+        if missing:
+            raise InputError(label, f"missing column(s) {', '.join(missing)}")
+        unknown = sorted(set(table["unit"]) - set(self.units.names))
+        if unknown:
+            raise InputError(label, f"unit(s) not in this history: {', '.join(map(str, unknown))}")
+        given = {(int(y), u) for y, u in zip(table["year"], table["unit"], strict=True)}
+        obs = self.observations
+        keep = [(int(y), u) not in given for y, u in zip(obs["year"], obs["unit"], strict=True)]
+        merged = pd.concat([obs[keep], table], ignore_index=True, sort=False)
+        merged["year"] = merged["year"].astype(int)
         return replace(self, observations=merged.sort_values(["year", "unit"]).reset_index(drop=True))
 
 
@@ -124,10 +162,7 @@ def _read_shipped(name: str) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=8)
-def load_history(index_id: str) -> History:
-    """The shipped, sourced history of ``index_id`` (``simulator/data``, see docs/data.md)."""
-    if index_id not in INDEX_IDS:
-        raise InputError("index", f"unknown index {index_id!r}; expected one of {', '.join(INDEX_IDS)}")
+def _load_shipped(index_id: str) -> History:
     obs = _read_shipped(_SHIPPED[index_id]).rename(columns={"province": "unit", "total": "score"})
     registry = vietnam_63()
     obs["unit"] = [registry.resolve(u, f"{_SHIPPED[index_id]} unit") for u in obs["unit"]]
@@ -136,14 +171,15 @@ def load_history(index_id: str) -> History:
     return History(index_id, obs, summ, registry)
 
 
-def _find_column(columns: list[str], role: str) -> str | None:
-    from simulator.units import fold
+def load_history(index_id: str) -> History:
+    """The shipped, sourced history of ``index_id`` (``simulator/data``, see docs/data.md).
 
-    wanted = {fold(a) for a in _COLUMN_ALIASES[role]}
-    for col in columns:
-        if fold(str(col)) in wanted:
-            return col
-    return None
+    Each call returns fresh copies of the tables, so a caller may change them freely.
+    """
+    if index_id not in INDEX_IDS:
+        raise InputError("index", f"unknown index {index_id!r}; expected one of {', '.join(INDEX_IDS)}")
+    cached = _load_shipped(index_id)
+    return replace(cached, observations=cached.observations.copy(), summaries=cached.summaries.copy())
 
 
 def read_results_table(
@@ -160,75 +196,192 @@ def read_results_table(
     component columns (Vietnamese headers such as ``tỉnh, năm, điểm, xếp hạng`` are accepted).
     This is how a planner brings the ministry's full PAR INDEX or SIPAS table.
 
+    An XLSX is recognised by its content (first sheet read; cells formatted as % are taken as
+    shown, 0.8376 -> 83.76); anything else is read as UTF-8 text separated by commas, semicolons
+    or tabs, whichever the first lines use most. Title lines above the header, blank rows and a
+    decimal comma (``83,76``) are accepted. Headers match without case or diacritics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year, unit, score, rank, source`` and the requested ``components``; units are
+        canonical names, a blank rank is NaN.
+
     Raises
     ------
     InputError
-        Naming the file, row (as numbered in a spreadsheet, header = row 1) and column of the
-        first problem: missing columns, unknown units, duplicated unit-years, non-numeric or
-        out-of-range scores and ranks.
+        Naming the file, row (as numbered in a spreadsheet or text editor) and column of the
+        first problem: unreadable or empty file, missing columns, unknown units, duplicated
+        unit-years, non-numeric or out-of-range scores and ranks.
     """
-    units = units or vietnam_63()
+    units = vietnam_63() if units is None else units
     label = name or (str(source) if isinstance(source, str | Path) else "uploaded table")
     if index_id not in SCORE_RANGE:
         raise InputError(label, f"unknown index {index_id!r}")
-    try:
-        is_xlsx = label.lower().endswith((".xlsx", ".xlsm"))
-        raw = pd.read_excel(source, dtype=object) if is_xlsx else pd.read_csv(source, dtype=object)
-    except Exception as exc:  # pandas raises many types for unreadable files
-        raise InputError(label, f"cannot be read as a {'spreadsheet' if is_xlsx else 'CSV'} table ({exc})") from None
-    cols = [str(c) for c in raw.columns]
-    raw.columns = cols
-    found = {role: _find_column(cols, role) for role in _COLUMN_ALIASES}
+    rows = [(n, c) for n, c in _read_cells(_read_bytes(source, label), label) if not all(map(_blank, c))]
+    if not rows:
+        raise InputError(label, "the table is empty")
+    at, header, found = _find_header(rows)
     missing = [r for r in ("unit", "year", "score") if found[r] is None]
     if missing:
-        raise InputError(label, f"missing column(s) {', '.join(missing)}; found {', '.join(cols) or 'none'}")
-    if raw.empty:
-        raise InputError(label, "the table has no rows")
-    lo, hi = SCORE_RANGE[index_id]
-    n = len(units)
-    rows = []
+        shown = ", ".join(h for h in header if h) or "nothing"
+        problem = f"missing column(s) {', '.join(missing)}; the header row {rows[at][0]} has {shown}"
+        raise InputError(label, problem)
+    body = rows[at + 1 :]
+    if not body:
+        raise InputError(label, f"the table has no rows under its header (row {rows[at][0]})")
+    comp_at = {c: j for c in components for j, h in enumerate(header) if h and fold(h) == fold(c)}
+    col = {role: (j, f"column {header[j]!r}") for role, j in found.items() if j is not None}
+    out = []
     seen: dict[tuple[int, str], int] = {}
-    for i, rec in enumerate(raw.to_dict("records")):
-        line = i + 2
+    for line, given in body:
         where = f"{label} row {line}"
-        unit = units.resolve(str(rec[found["unit"]] or "").strip(), f"{where} column {found['unit']!r}")
-        year = _number(rec[found["year"]], f"{where} column {found['year']!r}")
+        cells = given + [None] * (len(header) - len(given))
+        j, name_u = col["unit"]
+        unit = units.resolve("" if _blank(cells[j]) else str(cells[j]).strip(), f"{where} {name_u}")
+        j, name_y = col["year"]
+        year = _number(cells[j], f"{where} {name_y}")
         if year != int(year) or not 1990 <= year <= 2100:
-            raise InputError(f"{where} column {found['year']!r}", f"{rec[found['year']]!r} is not a year")
+            raise InputError(f"{where} {name_y}", f"{cells[j]!r} is not a year")
         year = int(year)
         if (year, unit) in seen:
             raise InputError(where, f"{unit} {year} already given in row {seen[(year, unit)]}")
         seen[(year, unit)] = line
-        score = _number(rec[found["score"]], f"{where} column {found['score']!r}")
+        j, name_s = col["score"]
+        score = _number(cells[j], f"{where} {name_s}")
+        lo, hi = _score_range(index_id, year)
         if not lo <= score <= hi:
-            raise InputError(f"{where} column {found['score']!r}", f"score {score:g} outside [{lo:g}, {hi:g}]")
-        out = {"year": year, "unit": unit, "score": score, "rank": np.nan, "source": f"user table {label}"}
-        if found["rank"] is not None and not _blank(rec[found["rank"]]):
-            rank = _number(rec[found["rank"]], f"{where} column {found['rank']!r}")
-            if rank != int(rank) or not 1 <= rank <= n:
-                raise InputError(f"{where} column {found['rank']!r}", f"rank {rec[found['rank']]!r} is not a whole number in 1..{n}")
-            out["rank"] = float(rank)
-        for comp in components:
-            if comp in cols and not _blank(rec[comp]):
-                out[comp] = _number(rec[comp], f"{where} column {comp!r}")
-        rows.append(out)
-    return pd.DataFrame(rows)
+            problem = f"score {score:g} outside [{lo:g}, {hi:g}] for {index_id} {year}"
+            raise InputError(f"{where} {name_s}", problem)
+        rec: dict[str, object] = {"year": year, "unit": unit, "score": score, "rank": np.nan}
+        if "rank" in col and not _blank(cells[col["rank"][0]]):
+            j, name_r = col["rank"]
+            rank = _number(cells[j], f"{where} {name_r}")
+            if rank != int(rank) or not 1 <= rank <= len(units):
+                problem = f"rank {cells[j]!r} is not a whole number in 1..{len(units)}"
+                raise InputError(f"{where} {name_r}", problem)
+            rec["rank"] = float(rank)
+        rec["source"] = f"user table {label}"
+        for comp, j in comp_at.items():
+            if not _blank(cells[j]):
+                rec[comp] = _number(cells[j], f"{where} column {header[j]!r}")
+        out.append(rec)
+    return pd.DataFrame(out)
+
+
+def _score_range(index_id: str, year: int) -> tuple[float, float]:
+    """PAPI totals are out of 60 until 2017 and out of 80 from 2018 (6 or 8 dimensions of 1-10)."""
+    if index_id == "papi":
+        return (6.0, 60.0) if year < 2018 else (8.0, 80.0)
+    return SCORE_RANGE[index_id]
+
+
+def _read_bytes(source: str | Path | IO[bytes], label: str) -> bytes:
+    if isinstance(source, str | Path):
+        try:
+            return Path(source).read_bytes()
+        except OSError as exc:
+            raise InputError(label, f"cannot be read ({exc.strerror or exc})") from None
+    data = source.read()
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def _read_cells(data: bytes, label: str) -> list[tuple[int, list[object]]]:
+    """Every row of the first sheet or of the text, with its 1-based row number."""
+    if data.startswith(_XLSX_MAGIC):
+        return _xlsx_cells(data, label)
+    if data.startswith(_XLS_MAGIC):
+        raise InputError(label, "is an old .xls workbook; save it as .xlsx or as CSV UTF-8")
+    if label.lower().endswith((".xlsx", ".xlsm")):
+        raise InputError(label, "is not a readable .xlsx workbook")
+    return _csv_cells(data, label)
+
+
+def _xlsx_cells(data: bytes, label: str) -> list[tuple[int, list[object]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # a zip that is not a workbook fails in many ways
+        raise InputError(label, f"is not a readable .xlsx workbook ({type(exc).__name__})") from None
+    if not book.worksheets:
+        raise InputError(label, "the workbook has no worksheet")
+    rows = []
+    for cells in book.worksheets[0].iter_rows():
+        values: list[object] = []
+        for c in cells:
+            value = c.value
+            if isinstance(value, int | float) and not isinstance(value, bool) and "%" in str(c.number_format):
+                value = round(value * 100, 10)
+            values.append(value)
+        rows.append((cells[0].row, values))
+    return rows
+
+
+def _csv_cells(data: bytes, label: str) -> list[tuple[int, list[object]]]:
+    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        problem = "is neither an .xlsx workbook nor UTF-8 text; save it as .xlsx or as CSV UTF-8"
+        raise InputError(label, problem) from None
+    if "\x00" in text:
+        raise InputError(label, "is not a text table")
+    head = text.splitlines()[:_HEADER_SEARCH_ROWS]
+    delimiter = max(",;\t", key=lambda d: sum(line.count(d) for line in head))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[object]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, list(cells)))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{label} row {start}", f"is not valid CSV ({exc})") from None
+    return rows
+
+
+def _find_header(rows: list[tuple[int, list[object]]]) -> tuple[int, list[str], dict[str, int | None]]:
+    """The header: the first leading row naming unit, year and score, else the one naming most."""
+    scored = []
+    for at, (_, cells) in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        header = ["" if _blank(c) else str(c).strip() for c in cells]
+        found = {role: _find_column(header, role) for role in _COLUMN_ALIASES}
+        hits = sum(found[r] is not None for r in ("unit", "year", "score"))
+        if hits == 3:
+            return at, header, found
+        scored.append((hits, -at, header, found))
+    _, minus_at, header, found = max(scored, key=lambda s: s[:2])
+    return -minus_at, header, found
+
+
+def _find_column(header: list[str], role: str) -> int | None:
+    wanted = {fold(a) for a in _COLUMN_ALIASES[role]}
+    for j, col in enumerate(header):
+        if col and fold(col) in wanted:
+            return j
+    return None
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == ""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return True
+    return str(value).strip().lower() in _PLACEHOLDERS
 
 
 def _number(value: object, where: str) -> float:
     if _blank(value):
         raise InputError(where, "is empty")
-    text = str(value).strip().replace("%", "")
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")  # Vietnamese decimal comma: 83,76
-    try:
-        out = float(text)
-    except ValueError:
-        raise InputError(where, f"{value!r} is not a number") from None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        out = float(value)
+    else:
+        text = str(value).strip().replace("%", "").strip()
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # Vietnamese decimal comma: 83,76
+        try:
+            out = float(text)
+        except ValueError:
+            raise InputError(where, f"{value!r} is not a number") from None
     if not np.isfinite(out):
         raise InputError(where, f"{value!r} is not a finite number")
     return out

@@ -26,8 +26,10 @@ TEXT: dict[str, dict[str, str]] = {
     "province": {"vi": "Tỉnh/thành phố", "en": "Province"},
     "year": {"vi": "Năm", "en": "Year"},
     "top": {"vi": "nhóm", "en": "top"},
-    "mc_note": {"vi": "± là sai số Monte Carlo (một độ lệch chuẩn).",
-                "en": "± is the Monte Carlo error (one standard deviation)."},
+    "mc_note": {
+        "vi": "± là sai số Monte Carlo (một độ lệch chuẩn).",
+        "en": "± is the Monte Carlo error (one standard deviation).",
+    },
     "assumption": {"vi": "Giả định", "en": "Assumption"},
 }
 

@@ -94,15 +94,26 @@ class IndexResult:
             "n_units": self.n_units,
             "components": [
                 {"id": c, "expected": float(e), "bau": float(b), "max": float(m)}
-                for c, e, b, m in zip(self.component_ids, self.component_expected, self.component_bau,
-                                      self.component_max, strict=True)
+                for c, e, b, m in zip(
+                    self.component_ids,
+                    self.component_expected,
+                    self.component_bau,
+                    self.component_max,
+                    strict=True,
+                )
             ],
             "components_assumed_from_total": self.components_assumed,
         }
 
     def components_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({"component": self.component_ids, "expected": self.component_expected,
-                             "bau": self.component_bau, "max": self.component_max})
+        return pd.DataFrame(
+            {
+                "component": self.component_ids,
+                "expected": self.component_expected,
+                "bau": self.component_bau,
+                "max": self.component_max,
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -116,25 +127,47 @@ class SimulationResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``run --json`` document (DESIGN §4 contract)."""
-        return {"scenario": self.scenario, "seed": self.seed, "draws": self.draws,
-                "indices": {k: v.to_dict() for k, v in self.indices.items()}}
+        return {
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "draws": self.draws,
+            "indices": {k: v.to_dict() for k, v in self.indices.items()},
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row per index: the headline figures, for CSV/XLSX export."""
         rows = []
         for k, v in self.indices.items():
             se = v.mc_se
-            rows.append({"index": k, "target_score": v.target_score, "target_rank": v.target_rank,
-                         **{f"score_{a}": b for a, b in v.score_quantiles().items()},
-                         **{f"rank_{a}": b for a, b in v.rank_quantiles().items()},
-                         "expected_rank": v.expected_rank, "p_score": v.p_score, "se_p_score": se["score"],
-                         "p_rank": v.p_rank, "se_p_rank": se["rank"], "p_both": v.p_both,
-                         "se_p_both": se["both"], "draws": self.draws, "seed": self.seed})
+            rows.append(
+                {
+                    "index": k,
+                    "target_score": v.target_score,
+                    "target_rank": v.target_rank,
+                    **{f"score_{a}": b for a, b in v.score_quantiles().items()},
+                    **{f"rank_{a}": b for a, b in v.rank_quantiles().items()},
+                    "expected_rank": v.expected_rank,
+                    "p_score": v.p_score,
+                    "se_p_score": se["score"],
+                    "p_rank": v.p_rank,
+                    "se_p_rank": se["rank"],
+                    "p_both": v.p_both,
+                    "se_p_both": se["both"],
+                    "draws": self.draws,
+                    "seed": self.seed,
+                }
+            )
         return pd.DataFrame(rows)
 
 
-def summarise(plan: IndexPlan, scores: np.ndarray, position: int, points: np.ndarray,
-              base_points: np.ndarray, components_assumed: bool) -> IndexResult:
+def summarise(
+    plan: IndexPlan,
+    scores: np.ndarray,
+    position: int,
+    points: np.ndarray,
+    base_points: np.ndarray,
+    components_assumed: bool,
+) -> IndexResult:
     """Reduce the draws of every unit to the focal unit's outcomes."""
     focal = scores[:, position]
     rank = 1 + (scores > focal[:, None]).sum(axis=1)
@@ -146,9 +179,16 @@ def summarise(plan: IndexPlan, scores: np.ndarray, position: int, points: np.nda
     hit_score = focal >= plan.target_score - 1e-9
     hit_rank = rank <= plan.target_rank
     return IndexResult(
-        index_id=plan.index_id, n_units=scores.shape[1], target_score=plan.target_score,
-        target_rank=plan.target_rank, score=focal, rank=rank.astype(np.int32),
-        component_ids=tuple(c.id for c in spec.components), component_expected=expected,
-        component_bau=bau, component_max=spec.component_max(), components_assumed=components_assumed,
+        index_id=plan.index_id,
+        n_units=scores.shape[1],
+        target_score=plan.target_score,
+        target_rank=plan.target_rank,
+        score=focal,
+        rank=rank.astype(np.int32),
+        component_ids=tuple(c.id for c in spec.components),
+        component_expected=expected,
+        component_bau=bau,
+        component_max=spec.component_max(),
+        components_assumed=components_assumed,
         hits={"score": hit_score, "rank": hit_rank, "both": hit_score & hit_rank},
     )

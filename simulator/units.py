@@ -17,8 +17,9 @@ from importlib import resources
 
 from simulator.errors import InputError
 
-_PREFIXES = ("thanh pho ", "tp ", "tinh ", "province of ", "city of ")
+_PREFIXES = ("thanh pho ", "tp ", "t p ", "tinh ", "province of ", "city of ")
 _SUFFIXES = (" city", " province")
+_D_BAR = str.maketrans("ĐđÐð", "DdDd")  # legacy encodings write Đ as the look-alike Ð (U+00D0)
 
 
 def fold(text: str) -> str:
@@ -27,7 +28,7 @@ def fold(text: str) -> str:
     >>> fold("TP. Hồ Chí Minh")
     'tp ho chi minh'
     """
-    text = text.replace("Đ", "D").replace("đ", "d")
+    text = text.translate(_D_BAR)
     text = unicodedata.normalize("NFD", text)
     text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
@@ -57,14 +58,25 @@ class UnitRegistry:
     """
 
     names: tuple[str, ...]
-    aliases: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         lookup: dict[str, str] = {}
         for name in self.names:
-            lookup[_key(name)] = name
+            key = _key(name)
+            if not key:
+                raise InputError("units", f"{name!r} is not a usable unit name")
+            if key in lookup:
+                raise InputError("units", f"{name!r} is the same unit as {lookup[key]!r}")
+            lookup[key] = name
         for alias, name in self.aliases.items():
-            lookup.setdefault(_key(alias), name)
+            if name not in self.names:
+                raise InputError("units", f"alias {alias!r} points to {name!r}, which is not a unit")
+            key = _key(alias)
+            if not key:
+                raise InputError("units", f"alias {alias!r} of {name!r} is not a usable name")
+            if lookup.setdefault(key, name) != name:
+                raise InputError("units", f"alias {alias!r} of {name!r} already names {lookup[key]!r}")
         object.__setattr__(self, "_lookup", lookup)
 
     def __len__(self) -> int:

@@ -1,0 +1,29 @@
+"""Shared fixtures: the shipped plans and engines fitted once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.engine import Engine
+from simulator.scenario import Scenario, load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN = ROOT / "scenarios" / "can_tho_2021.toml"
+STATUS_QUO = ROOT / "scenarios" / "can_tho_2021_status_quo.toml"
+
+
+@pytest.fixture(scope="session")
+def plan() -> Scenario:
+    return load_scenario(PLAN)
+
+
+@pytest.fixture(scope="session")
+def status_quo() -> Scenario:
+    return load_scenario(STATUS_QUO)
+
+
+@pytest.fixture(scope="session")
+def engine(plan: Scenario) -> Engine:
+    return Engine.from_scenario(plan)
