@@ -55,6 +55,12 @@ class UnitRegistry:
         Canonical names; their order is the order of every per-unit array in the library.
     aliases : dict
         Extra spellings, mapped to canonical names.
+
+    Raises
+    ------
+    InputError
+        When two names are the same unit once folded ("Hà Nội", "Ha Noi"), or an alias points to
+        a name not in ``names`` or already names another unit.
     """
 
     names: tuple[str, ...]
