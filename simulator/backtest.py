@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from simulator.errors import InputError
-from simulator.forecast import dimensions, fit_forecast, rank_draws
+from simulator.forecast import dimensions, fit_forecast, latest_observed, rank_draws
 from simulator.history import History
 
 TOP_PUBLISHED = 5
@@ -79,9 +79,7 @@ def _persistence(past: History, year: int) -> tuple[np.ndarray, float]:
     years = past.years
     scores = past.matrix("score", years)
     per_dim = scores / np.array([dimensions(past.index_id, y) for y in years])[:, None]
-    seen = np.isfinite(per_dim)
-    last_row = len(years) - 1 - np.argmax(seen[::-1], axis=0)
-    last = np.where(seen.any(axis=0), per_dim[last_row, np.arange(per_dim.shape[1])], np.nan)
+    last = latest_observed(per_dim)[0]
     same = [
         j
         for j in range(1, len(years))
@@ -103,13 +101,12 @@ def _rank_interval(sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _score_year(history: History, year: int, draws: int, rng, regime: str) -> dict:
+    fc = fit_forecast(history, year, regime=regime)
     observed = history.matrix("score", (year,))[0]
-    past = history.before(year)
-    last, change_sd = _persistence(past, year)
+    last, change_sd = _persistence(history.before(year), year)
     ok = np.isfinite(observed) & np.isfinite(last)
     if not ok.any():
         raise InputError("years", f"no {history.index_id} scores in {year} to compare with")
-    fc = fit_forecast(history, year, regime=regime)
     sims = fc.simulate(draws, rng)[:, ok]
     y = observed[ok]
     lo, hi = np.quantile(sims, [0.05, 0.95], axis=0)

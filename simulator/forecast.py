@@ -217,6 +217,8 @@ def fit_forecast(history: History, year: int, *, regime: str = "auto") -> BAUFor
 def latest_observed(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Last finite value of every column of ``matrix`` (rows = years) and its row (-1 if none)."""
     seen = np.isfinite(matrix)
+    if not seen.any():
+        return np.full(matrix.shape[1], np.nan), np.full(matrix.shape[1], -1)
     row = np.where(seen.any(axis=0), matrix.shape[0] - 1 - np.argmax(seen[::-1], axis=0), -1)
     return np.where(row >= 0, matrix[np.maximum(row, 0), np.arange(matrix.shape[1])], np.nan), row
 
@@ -300,11 +302,6 @@ def _spread_logsd(index_id: str, from_year: int, year: int, base_var: float, ste
     return float(np.sqrt(base_var + s2 * (year - from_year) + (0.5 * np.log(ratio)) ** 2))
 
 
-def _chol(cov: np.ndarray) -> np.ndarray:
-    cov = np.atleast_2d(np.asarray(cov, dtype=float))
-    return np.linalg.cholesky(cov + 1e-12 * np.eye(cov.shape[0]))
-
-
 def _fit_panel(past: History, year: int) -> dict:
     """Pooled AR(1) of standardised deviations plus the unit's mean earlier deviation.
 
@@ -367,7 +364,8 @@ def _fit_panel(past: History, year: int) -> dict:
     if dimensions(past.index_id, year) != dimensions(past.index_id, years[-1]):
         notes.append("assumption: new dimensions are exchangeable with the old ones (level and spread)")
     logsd = _spread_logsd(past.index_id, years[-1], year, 0.0, np.array(log_steps))
-    return _parts(level, scale, df, spread, logsd, design, beta, _chol(res.cov_params()), position_sd, notes)
+    chol = np.linalg.cholesky(np.asarray(res.cov_params()) + 1e-12 * np.eye(X.shape[1]))
+    return _parts(level, scale, df, spread, logsd, design, beta, chol, position_sd, notes)
 
 
 def _nanmean(block: np.ndarray) -> np.ndarray:
