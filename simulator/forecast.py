@@ -43,6 +43,7 @@ SPREAD_STEP_PRIOR = 0.1  # prior sd of the yearly change of the log cross-sectio
 NEW_DIMENSION_SD = 1.0  # sd of a new dimension's national mean without component data
 BORROWED_PERSISTENCE = (0.6, 0.15)  # phi (estimate, sd) from PAPI 2011-2020 lag-1 correlations
 MIN_PERSISTENCE_PAIRS = 10
+MIN_MEAN_PAIRS = 30
 MIN_IDENTIFYING_SPREAD = 1.0
 MAX_PAIR_MEDIAN_Z = 1.0
 
@@ -329,7 +330,7 @@ def _fit_panel(past: History, year: int) -> dict:
         raise InputError(f"{past.index_id} history", f"no two consecutive full years before {year}")
     lag, prior, target = (np.concatenate([a[j - d] for j in rows]) for a, d in ((z, 1), (earlier, 1), (z, 0)))
     ok = np.isfinite(lag) & np.isfinite(target)
-    use_mean = int((ok & np.isfinite(prior)).sum()) >= 30
+    use_mean = int((ok & np.isfinite(prior)).sum()) >= MIN_MEAN_PAIRS
     X = np.column_stack([lag, prior] if use_mean else [lag])
     ok &= np.isfinite(X).all(axis=1)
     res = sm.OLS(target[ok], X[ok]).fit()
