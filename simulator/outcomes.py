@@ -162,32 +162,29 @@ class SimulationResult:
 
 def summarise(
     plan: IndexPlan,
-    scores: np.ndarray,
-    position: int,
-    points: np.ndarray,
-    base_points: np.ndarray,
+    focal: np.ndarray,
+    rank: np.ndarray,
+    n_units: int,
+    points_mean: np.ndarray,
+    base_mean: np.ndarray,
     components_assumed: bool,
 ) -> IndexResult:
-    """Reduce the draws of every unit to the focal unit's outcomes."""
-    focal = scores[:, position]
-    rank = 1 + (scores > focal[:, None]).sum(axis=1)
+    """The focal unit's outcomes from its score and rank in every draw and mean sub-criterion points."""
     spec = plan.spec
     comp = spec.component_of()
     n_comp = len(spec.components)
-    expected = np.bincount(comp, weights=points.mean(axis=0), minlength=n_comp)
-    bau = np.bincount(comp, weights=base_points.mean(axis=0), minlength=n_comp)
     hit_score = focal >= plan.target_score - 1e-9
     hit_rank = rank <= plan.target_rank
     return IndexResult(
         index_id=plan.index_id,
-        n_units=scores.shape[1],
+        n_units=n_units,
         target_score=plan.target_score,
         target_rank=plan.target_rank,
         score=focal,
         rank=rank.astype(np.int32),
         component_ids=tuple(c.id for c in spec.components),
-        component_expected=expected,
-        component_bau=bau,
+        component_expected=np.bincount(comp, weights=points_mean, minlength=n_comp),
+        component_bau=np.bincount(comp, weights=base_mean, minlength=n_comp),
         component_max=spec.component_max(),
         components_assumed=components_assumed,
         hits={"score": hit_score, "rank": hit_rank, "both": hit_score & hit_rank},
