@@ -32,7 +32,7 @@ from simulator.errors import InputError
 from simulator.forecast import BAUForecast, ForecastShocks, fit_forecast
 from simulator.history import History, load_history
 from simulator.indices import IndexSpec
-from simulator.outcomes import IndexResult, SimulationResult, summarise
+from simulator.outcomes import SimulationResult, summarise
 from simulator.scenario import IndexPlan, Scenario
 
 ORDER = ("sipas", "par_index", "papi")  # SIPAS before PAR: it feeds PAR's SIPAS sub-criterion
