@@ -1,0 +1,445 @@
+"""Exports and display tables of a run: CSV, XLSX, a one-page HTML brief, and chart-ready frames.
+
+Everything here is a pure function of a plan (:class:`~simulator.scenario.Scenario`), its result
+and the status-quo (BAU) result on the same draws. Differences between the two carry their own
+Monte Carlo error: on common random numbers the paired error ``sd(h₁ − h₀)/√n`` is used, which is
+smaller than either probability's own error.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.labels import number, percent, prob_with_error
+from simulator.labels import t as label
+from simulator.outcomes import IndexResult, SimulationResult
+from simulator.scenario import IndexPlan, Scenario
+
+KEYS = ("score", "rank", "both")
+
+_TEXT: dict[str, dict[str, str]] = {
+    "brief": {"vi": "Bản tóm tắt cho Ban Chỉ đạo", "en": "Brief for the steering committee"},
+    "levels": {"vi": "Mức hoàn thành nhóm nhiệm vụ", "en": "Task-group completion levels"},
+    "group": {"vi": "Nhóm nhiệm vụ, giải pháp", "en": "Task group"},
+    "bau": {"vi": "Hiện trạng (BAU)", "en": "Status quo (BAU)"},
+    "planned": {"vi": "Kế hoạch", "en": "Plan"},
+    "reliability": {"vi": "Độ tin cậy (giả định)", "en": "Reliability (assumption)"},
+    "assumptions": {"vi": "Giả định", "en": "Assumptions"},
+    "vs_bau": {"vi": "so với hiện trạng", "en": "vs status quo"},
+    "score_chart": {"vi": "Phân phối điểm (vạch: mục tiêu)", "en": "Score distribution (line: target)"},
+    "rank_chart": {
+        "vi": "Phân phối hạng (vùng xanh: đạt mục tiêu)",
+        "en": "Rank distribution (green: target met)",
+    },
+    "cost": {"vi": "Chi phí ước tính (giả định)", "en": "Estimated cost (assumption)"},
+    "generated": {"vi": "Lập ngày", "en": "Generated"},
+    "model_note": {
+        "vi": "Xác suất là kết quả của mô hình mô phỏng Monte Carlo với các giả định nêu dưới đây; "
+        "không phải dự báo chắc chắn.",
+        "en": "Probabilities come from a Monte Carlo model resting on the assumptions listed below; "
+        "they are not certainties.",
+    },
+    "spread": {
+        "vi": "Điểm hiện trạng của từng lĩnh vực được chia từ tổng điểm theo điểm tối đa (giả định).",
+        "en": "Status-quo points of each field are spread from the total by the maxima (assumption).",
+    },
+    "groups_note": {
+        "vi": "Mức hiện trạng, độ tin cậy thực hiện, trọng số tác động, hiệu quả và chi phí "
+        "của các nhóm nhiệm vụ là giả định của kế hoạch.",
+        "en": "BAU levels, delivery reliability, weights, effectiveness and costs of the task groups "
+        "are the plan's assumptions.",
+    },
+    "coupling": {
+        "vi": "Điểm SIPAS đưa vào PAR INDEX theo quy đổi SIPAS % × {scale} (giả định).",
+        "en": "SIPAS feeds the PAR INDEX as SIPAS % × {scale} (assumption).",
+    },
+}
+
+
+def text(key: str, lang: str = "vi") -> str:
+    """A report label in ``lang`` (``simulator.labels`` first, then this module's own)."""
+    if key in _TEXT:
+        return _TEXT[key].get(lang, _TEXT[key]["en"])
+    return label(key, lang)
+
+
+def score_text(x: float, plan: IndexPlan, lang: str = "vi", digits: int = 2) -> str:
+    """A score in the index's unit: ``83,76 %`` or ``45,00 điểm``."""
+    if plan.spec.unit == "%":
+        return f"{number(x, digits, lang)} %" if lang == "vi" else f"{number(x, digits, lang)}%"
+    return f"{number(x, digits, lang)} {'điểm' if lang == 'vi' else 'points'}"
+
+
+def paired_delta(plan: IndexResult, bau: IndexResult, key: str) -> tuple[float, float]:
+    """Change of ``P(key)`` from BAU to the plan on common draws, and its Monte Carlo error."""
+    diff = plan.hits[key].astype(float) - bau.hits[key].astype(float)
+    n = diff.size
+    return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(n)) if n > 1 else float("nan")
+
+
+def score_histogram(plan: IndexResult, bau: IndexResult | None = None, bins: int = 40) -> pd.DataFrame:
+    """Share of draws per score bin, plan and BAU on common bin edges (``series, lo, hi, mid, share``)."""
+    pool = plan.score if bau is None else np.concatenate([plan.score, bau.score])
+    lo, hi = np.quantile(pool, [0.001, 0.999])
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    edges = np.linspace(lo, hi, bins + 1)
+    rows = []
+    for series, res in (("plan", plan), ("bau", bau)):
+        if res is None:
+            continue
+        counts, _ = np.histogram(np.clip(res.score, lo, hi), edges)
+        share = counts / res.score.size
+        rows.append(
+            pd.DataFrame(
+                {"series": series, "lo": edges[:-1], "hi": edges[1:], "mid": (edges[:-1] + edges[1:]) / 2}
+            ).assign(share=share)
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def rank_frame(plan: IndexResult, bau: IndexResult | None = None) -> pd.DataFrame:
+    """``rank, plan, bau, in_target``: P(rank = r) for r = 1..N."""
+    ranks = np.arange(1, plan.n_units + 1)
+    out = pd.DataFrame({"rank": ranks, "plan": plan.rank_pmf()})
+    out["bau"] = bau.rank_pmf() if bau is not None else np.nan
+    out["in_target"] = ranks <= plan.target_rank
+    return out
+
+
+def components_frame(plan: IndexResult, spec_plan: IndexPlan, lang: str = "vi") -> pd.DataFrame:
+    """Expected points of each field/dimension under the plan and BAU, with its maximum."""
+    names = {c.id: (c.name_vi if lang == "vi" else c.name_en) for c in spec_plan.spec.components}
+    return pd.DataFrame(
+        {
+            "component": plan.component_ids,
+            "name": [names[c] for c in plan.component_ids],
+            "plan": plan.component_expected,
+            "bau": plan.component_bau,
+            "max": plan.component_max,
+            "assumed": plan.components_assumed,
+        }
+    )
+
+
+def fan_frame(past: pd.DataFrame, year: int, plan: IndexResult, bau: IndexResult) -> pd.DataFrame:
+    """Past scores/ranks and the target year's 90 % band (``measure, series, year, lo, mid, hi``).
+
+    ``past`` has ``year, score, rank`` (a unit's history). Each band starts at the last observed
+    value so it draws as a fan.
+    """
+    rows: list[dict[str, Any]] = []
+    past = past[past["year"] < year]
+    for measure in ("score", "rank"):
+        seen = past.dropna(subset=[measure])
+        for r in seen.itertuples(index=False):
+            v = float(getattr(r, measure))
+            rows.append(dict(measure=measure, series="history", year=int(r.year), lo=v, mid=v, hi=v))
+        for series, res in (("bau", bau), ("plan", plan)):
+            q = res.score_quantiles() if measure == "score" else res.rank_quantiles()
+            mid = q["p50"]
+            if len(seen):
+                last = seen.iloc[-1]
+                v = float(last[measure])
+                rows.append(dict(measure=measure, series=series, year=int(last["year"]), lo=v, mid=v, hi=v))
+            rows.append(dict(measure=measure, series=series, year=year, lo=q["p05"], mid=mid, hi=q["p95"]))
+    return pd.DataFrame(rows, columns=["measure", "series", "year", "lo", "mid", "hi"])
+
+
+def summary_frame(scenario: Scenario, result: SimulationResult, bau: SimulationResult) -> pd.DataFrame:
+    """One row per index: targets, plan and BAU probabilities with errors, the paired change."""
+    rows = []
+    for index_id, r in result.indices.items():
+        b = bau.indices[index_id]
+        row: dict[str, Any] = {
+            "index": index_id,
+            "province": scenario.province,
+            "year": scenario.year,
+            "target_score": r.target_score,
+            "target_rank": r.target_rank,
+        }
+        row.update({f"score_{k}": v for k, v in r.score_quantiles().items()})
+        row.update({f"rank_{k}": v for k, v in r.rank_quantiles().items()})
+        row["expected_rank"] = r.expected_rank
+        for key in KEYS:
+            delta, se = paired_delta(r, b, key)
+            row[f"p_{key}"] = getattr(r, f"p_{key}")
+            row[f"se_p_{key}"] = r.mc_se[key]
+            row[f"bau_p_{key}"] = getattr(b, f"p_{key}")
+            row[f"bau_se_p_{key}"] = b.mc_se[key]
+            row[f"change_p_{key}"] = delta
+            row[f"se_change_p_{key}"] = se
+        row["bau_score_mean"] = b.score_quantiles()["mean"]
+        row["bau_expected_rank"] = b.expected_rank
+        row["cost"] = scenario.indices[index_id].cost()
+        row["currency"] = scenario.currency
+        row["draws"] = result.draws
+        row["seed"] = result.seed
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def levels_frame(scenario: Scenario, lang: str = "vi") -> pd.DataFrame:
+    """Every task group with its BAU and planned completion and its assumptions."""
+    rows = []
+    for index_id, p in scenario.indices.items():
+        for g in p.groups:
+            rows.append(
+                {
+                    "index": index_id,
+                    "group": g.id,
+                    "name": g.name_vi if lang == "vi" else g.name_en,
+                    "bau": g.bau,
+                    "planned": g.planned,
+                    "reliability": g.reliability,
+                    "weights": ", ".join(f"{k} {v:g}" for k, v in g.weights.items()),
+                    "cost": float(g.cost(g.planned)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def compare_frame(runs: dict[str, SimulationResult], plans: dict[str, Scenario]) -> pd.DataFrame:
+    """Plans side by side (one row per plan and index); ``runs`` share their draws."""
+    rows = []
+    for name, res in runs.items():
+        for index_id, r in res.indices.items():
+            rows.append(
+                {
+                    "plan": name,
+                    "index": index_id,
+                    "target_score": r.target_score,
+                    "target_rank": r.target_rank,
+                    "score_mean": r.score_quantiles()["mean"],
+                    "expected_rank": r.expected_rank,
+                    **{f"p_{k}": getattr(r, f"p_{k}") for k in KEYS},
+                    **{f"se_p_{k}": r.mc_se[k] for k in KEYS},
+                    "cost": plans[name].indices[index_id].cost(),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def assumptions(
+    scenario: Scenario,
+    index_id: str,
+    *,
+    forecast_notes: tuple[str, ...] = (),
+    components_assumed: bool = False,
+    lang: str = "vi",
+) -> list[str]:
+    """Every assumption behind one index's result, as sentences to show or print."""
+    plan = scenario.indices[index_id]
+    out = list(plan.spec.assumptions())
+    for s in plan.spec.subcriteria:
+        if s.coupled_index and s.coupled_index in scenario.indices:
+            out.append(text("coupling", lang).format(scale=number(s.coupled_scale, 1, lang)))
+    out.append(text("groups_note", lang))
+    if components_assumed:
+        out.append(text("spread", lang))
+    out += list(forecast_notes)
+    return out
+
+
+def to_csv(scenario: Scenario, result: SimulationResult, bau: SimulationResult) -> bytes:
+    """The summary table as UTF-8 CSV with a BOM (so spreadsheet programs read the diacritics)."""
+    frame = summary_frame(scenario, result, bau)
+    frame.insert(0, "plan", scenario.name)
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(
+    scenario: Scenario,
+    result: SimulationResult,
+    bau: SimulationResult,
+    *,
+    notes: dict[str, list[str]] | None = None,
+    lang: str = "vi",
+) -> bytes:
+    """A workbook: summary, task groups, rank distributions, components, assumptions, run info."""
+    ranks = pd.concat(
+        [rank_frame(r, bau.indices[i]).assign(index=i) for i, r in result.indices.items()],
+        ignore_index=True,
+    )
+    comps = pd.concat(
+        [components_frame(r, scenario.indices[i], lang).assign(index=i) for i, r in result.indices.items()],
+        ignore_index=True,
+    )
+    notes = notes or {i: assumptions(scenario, i, lang=lang) for i in scenario.indices}
+    assumed = pd.DataFrame([{"index": i, "assumption": a} for i, lst in notes.items() for a in lst])
+    info = pd.DataFrame(
+        {
+            "key": ["plan", "province", "year", "draws", "seed", "generated"],
+            "value": [
+                scenario.name,
+                scenario.province,
+                scenario.year,
+                result.draws,
+                result.seed,
+                date.today().isoformat(),
+            ],
+        }
+    )
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        summary_frame(scenario, result, bau).to_excel(xl, sheet_name="summary", index=False)
+        levels_frame(scenario, lang).to_excel(xl, sheet_name="task_groups", index=False)
+        ranks.to_excel(xl, sheet_name="rank_pmf", index=False)
+        comps.to_excel(xl, sheet_name="components", index=False)
+        assumed.to_excel(xl, sheet_name="assumptions", index=False)
+        info.to_excel(xl, sheet_name="run", index=False)
+    return buf.getvalue()
+
+
+def _svg_hist(hist: pd.DataFrame, target: float, width: int = 260, height: int = 90) -> str:
+    plan = hist[hist["series"] == "plan"]
+    bau = hist[hist["series"] == "bau"]
+    lo, hi = float(hist["lo"].min()), float(hist["hi"].max())
+    top = float(hist["share"].max()) or 1.0
+
+    def x(v: float) -> float:
+        return 4 + (width - 8) * (v - lo) / (hi - lo)
+
+    def y(v: float) -> float:
+        return height - 14 - (height - 20) * v / top
+
+    bars = "".join(
+        f'<rect x="{x(r.lo):.1f}" y="{y(r.share):.1f}" width="{max(x(r.hi) - x(r.lo) - 0.5, 0.5):.1f}" '
+        f'height="{height - 14 - y(r.share):.1f}" fill="#2f6db5"/>'
+        for r in plan.itertuples()
+    )
+    line = " ".join(f"{x(r.mid):.1f},{y(r.share):.1f}" for r in bau.itertuples())
+    bau_line = f'<polyline points="{line}" fill="none" stroke="#888" stroke-width="1.2"/>' if line else ""
+    tx = min(max(x(target), 2), width - 2)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">{bars}{bau_line}'
+        f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="2" y2="{height - 14}" stroke="#c0392b" stroke-width="2"/>'
+        f'<text x="4" y="{height - 2}" font-size="9">{lo:.1f}</text>'
+        f'<text x="{width - 4}" y="{height - 2}" font-size="9" text-anchor="end">{hi:.1f}</text></svg>'
+    )
+
+
+def _svg_ranks(frame: pd.DataFrame, width: int = 260, height: int = 90) -> str:
+    n = len(frame)
+    top = float(frame[["plan", "bau"]].max().max()) or 1.0
+    step = (width - 8) / n
+    k = int(frame["in_target"].sum())
+    zone = f'<rect x="4" y="2" width="{k * step:.1f}" height="{height - 16}" fill="#e3f4e6"/>'
+    bars = "".join(
+        f'<rect x="{4 + i * step:.1f}" y="{height - 14 - (height - 20) * p / top:.1f}" '
+        f'width="{max(step - 0.6, 0.5):.1f}" height="{(height - 20) * p / top:.1f}" '
+        f'fill="{"#2e8b57" if inside else "#2f6db5"}"/>'
+        for i, (p, inside) in enumerate(zip(frame["plan"], frame["in_target"], strict=True))
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">{zone}{bars}'
+        f'<text x="4" y="{height - 2}" font-size="9">1</text>'
+        f'<text x="{width - 4}" y="{height - 2}" font-size="9" text-anchor="end">{n}</text></svg>'
+    )
+
+
+_CSS = """
+body{font-family:'Segoe UI',Roboto,Arial,sans-serif;font-size:10.5pt;color:#1b2733;
+  margin:18px;max-width:980px}
+h1{font-size:17pt;margin:0 0 2px} h2{font-size:12pt;margin:14px 0 4px;border-bottom:1px solid #ccd}
+.meta{color:#556;margin:0 0 8px} table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #e2e6ea;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#f1f4f8} .num{text-align:right;white-space:nowrap} .big{font-size:13pt;font-weight:700}
+.charts{display:flex;gap:10px;flex-wrap:wrap} .chart{flex:1;min-width:260px}
+.chart h3{font-size:10pt;margin:6px 0 2px} .note{color:#556;font-size:9pt} ul{margin:2px 0 0 18px;padding:0}
+li{font-size:9pt;margin:1px 0} @page{size:A4;margin:12mm} @media print{body{margin:0}}
+"""
+
+
+def html_brief(
+    scenario: Scenario,
+    result: SimulationResult,
+    bau: SimulationResult,
+    *,
+    notes: dict[str, list[str]] | None = None,
+    lang: str = "vi",
+) -> str:
+    """A self-contained one-page HTML brief (inline CSS and SVG, no network)."""
+    e = html.escape
+    notes = notes or {i: assumptions(scenario, i, lang=lang) for i in scenario.indices}
+    head = (
+        f"<tr><th>{e(text('index', lang))}</th><th>{e(text('target', lang))}</th>"
+        + "".join(f"<th class=num>{e(text(f'p_{k}', lang))}</th>" for k in KEYS)
+        + f"<th class=num>{e(text('score_interval', lang))}</th>"
+        f"<th class=num>{e(text('expected_rank', lang))}</th></tr>"
+    )
+    rows, charts = [], []
+    for index_id, r in result.indices.items():
+        plan, b = scenario.indices[index_id], bau.indices[index_id]
+        q = r.score_quantiles()
+        cells = []
+        for key in KEYS:
+            delta, se = paired_delta(r, b, key)
+            sign = "+" if delta >= 0 else "−"
+            shown = prob_with_error(getattr(r, f"p_{key}"), r.mc_se[key], lang)
+            cells.append(
+                f"<td class=num><span class=big>{e(shown)}"
+                f"</span><br><span class=note>{sign}{e(number(abs(100 * delta), 1, lang))} ± "
+                f"{e(number(100 * se, 1, lang))} {'điểm %' if lang == 'vi' else 'pts'} "
+                f"{e(text('vs_bau', lang))}</span></td>"
+            )
+        target = f"≥ {score_text(r.target_score, plan, lang)}; {text('rank', lang).lower()} ≤ {r.target_rank}"
+        interval = (
+            f"{score_text(q['mean'], plan, lang)} ({number(q['p05'], 1, lang)}–{number(q['p95'], 1, lang)})"
+        )
+        rows.append(
+            f"<tr><td><b>{e(text(index_id, lang))}</b></td><td>{e(target)}</td>{''.join(cells)}"
+            f"<td class=num>{e(interval)}</td><td class=num>{e(number(r.expected_rank, 1, lang))}"
+            f"/{r.n_units}</td></tr>"
+        )
+        charts.append(
+            f"<div class=chart><h3>{e(text(index_id, lang))}</h3>"
+            f"<div class=note>{e(text('score_chart', lang))}</div>"
+            f"{_svg_hist(score_histogram(r, b), r.target_score)}"
+            f"<div class=note>{e(text('rank_chart', lang))}</div>{_svg_ranks(rank_frame(r, b))}</div>"
+        )
+    levels = levels_frame(scenario, lang)
+    level_rows = "".join(
+        f"<tr><td>{e(text(g.index, lang))}</td><td>{e(g.name)}</td>"
+        f"<td class=num>{e(percent(g.bau, 0, lang))}</td>"
+        f"<td class=num><b>{e(percent(g.planned, 0, lang))}</b></td>"
+        f"<td class=num>{e(percent(g.reliability, 0, lang))}</td></tr>"
+        for g in levels.itertuples()
+    )
+    assumed = "".join(
+        f"<h3 style='font-size:10pt;margin:6px 0 0'>{e(text(i, lang))}</h3><ul>"
+        + "".join(f"<li>{e(a)}</li>" for a in lst)
+        + "</ul>"
+        for i, lst in notes.items()
+    )
+    plan_notes = f"<p class=note>{e(scenario.notes)}</p>" if scenario.notes else ""
+    cost = f"{number(scenario.cost(), 1, lang)} {scenario.currency}"
+    if scenario.budget is not None:
+        cost += f" / {number(scenario.budget, 1, lang)} {scenario.currency}"
+    meta = (
+        f"{text('province', lang)}: {scenario.province} · {text('year', lang)}: {scenario.year} · "
+        f"{text('draws', lang)}: {number(result.draws, 0, lang)} · {text('seed', lang)}: {result.seed} · "
+        f"{text('generated', lang)}: {date.today().isoformat()}"
+    )
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<title>{e(scenario.name)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{e(scenario.name)}</h1><p class=meta>{e(text('brief', lang))} · {e(meta)}</p>"
+        f"<table>{head}{''.join(rows)}</table>"
+        f"<p class=note>{e(text('mc_note', lang))} {e(text('model_note', lang))} "
+        f"{e(text('cost', lang))}: {e(cost)}.</p>"
+        f"<div class=charts>{''.join(charts)}</div>"
+        f"<h2>{e(text('levels', lang))}</h2><table><tr><th>{e(text('index', lang))}</th>"
+        f"<th>{e(text('group', lang))}</th><th class=num>{e(text('bau', lang))}</th>"
+        f"<th class=num>{e(text('planned', lang))}</th><th class=num>{e(text('reliability', lang))}</th></tr>"
+        f"{level_rows}</table>"
+        f"<h2>{e(text('assumptions', lang))}</h2>{plan_notes}{assumed}</body></html>"
+    )
