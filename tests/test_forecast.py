@@ -169,3 +169,19 @@ def test_input_errors() -> None:
         fit_forecast(history, 2020, regime="magic")
     with pytest.raises(InputError, match="panel"):
         fit_forecast(load_history("par_index"), 2021, regime="panel")
+
+
+def test_league_regime_with_34_units() -> None:
+    full = synthetic_panel(34, range(2015, 2021), phi=0.6, common_sd=1.0, seed=4)
+    obs = full.observations
+    top = obs[obs["rank"] <= 4].copy()
+    stats = obs.groupby("year")["score"].agg(["mean", "min", "max"]).stack().reset_index()
+    summaries = stats.set_axis(["year", "statistic", "value"], axis=1).assign(source="synthetic")
+    league = History("par_index", top.reset_index(drop=True), summaries, full.units)
+    fc = fit_forecast(league, 2021)
+    assert fc.regime == "league" and fc.mean.shape == (34,)
+    table = fc.table(2000, 0)
+    assert table["rank_p95"].max() <= 34 and table["rank_p05"].min() >= 1
+    assert (table["score_p05"] < table["score_p95"]).all()
+    known = table[table["unit"].isin(top.query("year == 2020")["unit"])]
+    assert known["score_p50"].min() > table["score_p50"].median()
