@@ -1,0 +1,241 @@
+"""Every string the app shows, in Vietnamese (default) and English.
+
+``tr(key, lang, **values)`` formats the string; numbers are formatted by the caller with
+``simulator.labels`` so Vietnamese gets ``83,76 %`` and English ``83.76%``.
+"""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "page_title": {"vi": "Mô phỏng PAR INDEX · SIPAS · PAPI", "en": "PAR INDEX · SIPAS · PAPI simulator"},
+    "app_title": {
+        "vi": "Mô phỏng kịch bản cải thiện chỉ số",
+        "en": "What-if simulator for governance indices",
+    },
+    "subtitle": {
+        "vi": "{province} · năm {year} · {draws} lần mô phỏng",
+        "en": "{province} · {year} · {draws} draws",
+    },
+    "lang": {"vi": "Ngôn ngữ", "en": "Language"},
+    "present": {"vi": "Chế độ trình chiếu", "en": "Presentation mode"},
+    # tabs
+    "tab_overview": {"vi": "Tổng quan", "en": "Overview"},
+    "tab_decisions": {"vi": "Quyết định", "en": "Decisions"},
+    "tab_compare": {"vi": "So sánh", "en": "Compare"},
+    "tab_export": {"vi": "Xuất & chia sẻ", "en": "Export & share"},
+    # sidebar: plans
+    "plans": {"vi": "Kế hoạch", "en": "Plan"},
+    "open_shipped": {"vi": "Kế hoạch mẫu", "en": "Shipped plan"},
+    "open": {"vi": "Mở", "en": "Open"},
+    "new_plan": {"vi": "Tạo kế hoạch mới cho tỉnh khác", "en": "New plan for another province"},
+    "province": {"vi": "Tỉnh/thành phố", "en": "Province"},
+    "year": {"vi": "Năm kế hoạch", "en": "Plan year"},
+    "create": {"vi": "Tạo kế hoạch", "en": "Create plan"},
+    "new_plan_help": {
+        "vi": "Sao chép các nhóm nhiệm vụ và giả định của kế hoạch mẫu; mục tiêu mặc định là điểm và hạng "
+        "gần nhất của tỉnh.",
+        "en": "Copies the shipped plan's task groups and assumptions; targets default to the province's "
+        "last score and rank.",
+    },
+    "last_known": {
+        "vi": "{index}: gần nhất {score}, hạng {rank} ({year})",
+        "en": "{index}: last {score}, rank {rank} ({year})",
+    },
+    "last_unknown": {
+        "vi": "{index}: chưa có số liệu của tỉnh — nhập điểm và hạng năm trước",
+        "en": "{index}: no data for this province — enter last year's score and rank",
+    },
+    "last_score": {"vi": "Điểm năm trước", "en": "Last score"},
+    "last_rank": {"vi": "Hạng năm trước", "en": "Last rank"},
+    "upload_plan": {"vi": "Tải lên kế hoạch (.toml)", "en": "Upload a plan (.toml)"},
+    "opened": {"vi": "Đã mở kế hoạch: {name}", "en": "Opened plan: {name}"},
+    "plan_kept": {"vi": "Kế hoạch đang xem được giữ nguyên.", "en": "The plan on screen is kept."},
+    "bad_file": {"vi": "Tệp không hợp lệ — {problem}", "en": "Invalid file — {problem}"},
+    "unexpected": {
+        "vi": "Lỗi không mong đợi ({kind}): {problem}",
+        "en": "Unexpected error ({kind}): {problem}",
+    },
+    # library
+    "library": {"vi": "Thư viện kế hoạch", "en": "Plan library"},
+    "save_as": {"vi": "Lưu kế hoạch hiện tại với tên", "en": "Save the current plan as"},
+    "save": {"vi": "Lưu", "en": "Save"},
+    "saved": {"vi": "Đã lưu “{name}” ({file}).", "en": "Saved “{name}” ({file})."},
+    "saved_renamed": {
+        "vi": "Đã lưu “{name}” thành tệp {file} (đã có kế hoạch cùng tên, không ghi đè).",
+        "en": "Saved “{name}” as {file} (a plan of that name exists; nothing overwritten).",
+    },
+    "library_empty": {"vi": "Chưa có kế hoạch nào được lưu.", "en": "No saved plans yet."},
+    "delete": {"vi": "Xoá", "en": "Delete"},
+    "deleted": {"vi": "Đã xoá “{name}”.", "en": "Deleted “{name}”."},
+    "library_dir": {"vi": "Thư mục: {path}", "en": "Folder: {path}"},
+    # results tables
+    "tables": {"vi": "Bảng kết quả của Bộ Nội vụ", "en": "Ministry results table"},
+    "tables_help": {
+        "vi": "CSV/XLSX có cột tỉnh, năm, điểm (và xếp hạng). Được gộp vào lịch sử dùng cho dự báo.",
+        "en": "CSV/XLSX with province, year, score (and rank) columns. Merged into the history the "
+        "forecasts use.",
+    },
+    "table_index": {"vi": "Chỉ số của bảng", "en": "Index of the table"},
+    "upload_table": {"vi": "Tải lên bảng kết quả", "en": "Upload a results table"},
+    "table_loaded": {
+        "vi": "Đã gộp {rows} dòng vào lịch sử {index}.",
+        "en": "Merged {rows} rows into the {index} history.",
+    },
+    "table_in_use": {"vi": "{index}: {rows} dòng từ bảng tải lên", "en": "{index}: {rows} uploaded rows"},
+    "remove_tables": {"vi": "Bỏ các bảng đã tải lên", "en": "Remove uploaded tables"},
+    # advanced
+    "advanced": {"vi": "Nâng cao", "en": "Advanced"},
+    "draws": {"vi": "Số lần mô phỏng", "en": "Draws"},
+    "seed": {"vi": "Hạt giống ngẫu nhiên", "en": "Random seed"},
+    "advanced_help": {
+        "vi": "Mọi phương án được tính trên cùng một bộ số ngẫu nhiên: khác biệt trên màn hình là tác "
+        "động của kế hoạch, không phải nhiễu mô phỏng.",
+        "en": "Every option runs on the same random numbers: a difference on screen is the plan's "
+        "effect, not simulation noise.",
+    },
+    # levers
+    "levers": {"vi": "Mức hoàn thành nhóm nhiệm vụ, giải pháp", "en": "Task-group completion"},
+    "targets": {"vi": "Mục tiêu", "en": "Targets"},
+    "target_score": {"vi": "Điểm mục tiêu", "en": "Target score"},
+    "target_rank": {"vi": "Hạng mục tiêu (trong top)", "en": "Target rank (top)"},
+    "bau_short": {"vi": "BAU", "en": "BAU"},
+    "slider_help": {
+        "vi": "Hiện trạng (BAU) {bau}: mức xu hướng tự đạt. Độ tin cậy thực hiện {rel} (giả định). "
+        "Tác động tới: {weights} (giả định). Chi phí ở mức này: {cost}.",
+        "en": "Status quo (BAU) {bau}: what the trend delivers anyway. Delivery reliability {rel} "
+        "(assumption). Acts on: {weights} (assumption). Cost at this level: {cost}.",
+    },
+    "all_bau": {"vi": "Tất cả về BAU", "en": "All at BAU"},
+    "reset_plan": {"vi": "Về kế hoạch gốc", "en": "Back to the plan"},
+    # outcomes
+    "p_score": {"vi": "Khả năng điểm ≥ {target}", "en": "P(score ≥ {target})"},
+    "p_rank": {"vi": "Khả năng hạng ≤ {rank}", "en": "P(rank ≤ {rank})"},
+    "p_both": {"vi": "Khả năng đạt cả hai", "en": "P(both targets)"},
+    "delta": {"vi": "{sign}{value} ± {se} điểm %", "en": "{sign}{value} ± {se} pts"},
+    "vs_bau": {"vi": "so với hiện trạng (BAU)", "en": "vs status quo (BAU)"},
+    "mc_help": {
+        "vi": "± là sai số Monte Carlo (một độ lệch chuẩn) trên {draws} lần mô phỏng. Thay đổi so với BAU "
+        "được tính trên cùng bộ số ngẫu nhiên.",
+        "en": "± is the Monte Carlo error (one standard deviation) over {draws} draws. The change vs BAU "
+        "is computed on the same random numbers.",
+    },
+    "expected": {
+        "vi": "Điểm kỳ vọng {score} (90 %: {lo}–{hi}) · hạng kỳ vọng {rank}/{n} · "
+        "BAU: {bscore}, hạng {brank}",
+        "en": "Expected score {score} (90%: {lo}–{hi}) · expected rank {rank}/{n} · "
+        "BAU: {bscore}, rank {brank}",
+    },
+    "score_dist": {"vi": "Phân phối điểm năm {year}", "en": "Score distribution, {year}"},
+    "rank_dist": {"vi": "Phân phối xếp hạng năm {year}", "en": "Rank distribution, {year}"},
+    "history": {"vi": "Điểm qua các năm và dự báo", "en": "Past scores and forecast"},
+    "rank_history": {"vi": "Hạng qua các năm và dự báo", "en": "Past ranks and forecast"},
+    "components": {
+        "vi": "Điểm kỳ vọng theo lĩnh vực / thành phần",
+        "en": "Expected points by field / dimension",
+    },
+    "components_assumed": {
+        "vi": "* Giả định: điểm BAU của từng thành phần được chia từ tổng điểm theo điểm tối đa (chưa có "
+        "điểm thành phần của tỉnh).",
+        "en": "* Assumption: BAU points of each component are spread from the total by the maxima (the "
+        "province's component scores are not known).",
+    },
+    "assumptions": {"vi": "Giả định của mô hình ({n} mục)", "en": "Model assumptions ({n} items)"},
+    "plan_notes": {"vi": "Ghi chú của kế hoạch", "en": "Plan notes"},
+    "groups_assumptions": {
+        "vi": "Giả định của các nhóm nhiệm vụ",
+        "en": "Task-group assumptions",
+    },
+    # chart words
+    "c_score": {"vi": "Điểm", "en": "Score"},
+    "c_share": {"vi": "Tỷ lệ lần mô phỏng", "en": "Share of draws"},
+    "c_rank": {"vi": "Hạng", "en": "Rank"},
+    "c_prob": {"vi": "Xác suất", "en": "Probability"},
+    "c_year": {"vi": "Năm", "en": "Year"},
+    "c_plan": {"vi": "Kế hoạch", "en": "Plan"},
+    "c_bau": {"vi": "Hiện trạng (BAU)", "en": "Status quo (BAU)"},
+    "c_history": {"vi": "Đã công bố", "en": "Published"},
+    "c_target": {"vi": "Mục tiêu", "en": "Target"},
+    "c_max": {"vi": "Tối đa", "en": "Maximum"},
+    "c_points": {"vi": "Điểm", "en": "Points"},
+    "c_component": {"vi": "Thành phần", "en": "Component"},
+    "c_series": {"vi": "Phương án", "en": "Option"},
+    "c_index": {"vi": "Chỉ số", "en": "Index"},
+    "no_history": {
+        "vi": "Chưa có điểm công bố của tỉnh cho chỉ số này.",
+        "en": "No published score for this index.",
+    },
+    # overview
+    "overview_intro": {
+        "vi": "Xác suất đạt mục tiêu năm {year} nếu hoàn thành các nhóm nhiệm vụ ở mức đã chọn.",
+        "en": "Probability of meeting the {year} targets if the task groups are completed at the "
+        "chosen levels.",
+    },
+    "target_line": {
+        "vi": "Mục tiêu: điểm ≥ {score}, hạng ≤ {rank}",
+        "en": "Target: score ≥ {score}, rank ≤ {rank}",
+    },
+    "cost_line": {
+        "vi": "Chi phí tăng thêm ước tính (giả định): {cost}{budget}",
+        "en": "Estimated extra cost (assumption): {cost}{budget}",
+    },
+    "budget_of": {"vi": " trên ngân sách {budget}", "en": " of a {budget} budget"},
+    "all_assumptions": {"vi": "Tất cả giả định", "en": "All assumptions"},
+    "p_both_chart": {"vi": "Khả năng đạt cả hai mục tiêu", "en": "Probability of both targets"},
+    # decisions
+    "decisions_missing": {
+        "vi": "Thẻ Quyết định (phân tích nhóm nhiệm vụ đáng đầu tư nhất) đang được phát triển.",
+        "en": "The Decisions tab (which task group buys the most) is being built.",
+    },
+    # compare
+    "compare_intro": {
+        "vi": "So sánh kế hoạch hiện tại với tối đa 3 kế hoạch đã lưu, trên cùng bộ số ngẫu nhiên.",
+        "en": "Compare the current plan with up to 3 saved plans, on the same random numbers.",
+    },
+    "compare_pick": {"vi": "Kế hoạch đã lưu để so sánh", "en": "Saved plans to compare"},
+    "current_plan": {"vi": "Kế hoạch hiện tại", "en": "Current plan"},
+    "compare_need": {
+        "vi": "Lưu ít nhất một kế hoạch vào thư viện (thanh bên) rồi chọn ở đây.",
+        "en": "Save at least one plan to the library (sidebar), then pick it here.",
+    },
+    "structure_differs": {
+        "vi": "“{name}” không so sánh được: khác cấu trúc với kế hoạch hiện tại ({diff}). So sánh trên cùng "
+        "bộ số ngẫu nhiên cần cùng tỉnh, năm, nhóm nhiệm vụ và giả định; hãy mở kế hoạch đó để xem riêng.",
+        "en": "“{name}” cannot be compared: its structure differs from the current plan ({diff}). "
+        "Comparing on common random numbers needs the same province, year, task groups and "
+        "assumptions; open that plan to see it alone.",
+    },
+    "col_plan": {"vi": "Kế hoạch", "en": "Plan"},
+    "col_cost": {"vi": "Chi phí", "en": "Cost"},
+    # export
+    "export": {"vi": "Tải xuống", "en": "Download"},
+    "dl_toml": {"vi": "Kế hoạch (.toml)", "en": "Plan (.toml)"},
+    "dl_csv": {"vi": "Kết quả (.csv)", "en": "Results (.csv)"},
+    "dl_xlsx": {"vi": "Kết quả (.xlsx)", "en": "Results (.xlsx)"},
+    "dl_html": {"vi": "Bản tóm tắt 1 trang (.html)", "en": "One-page brief (.html)"},
+    "export_help": {
+        "vi": "Bản tóm tắt gồm kế hoạch, mục tiêu, xác suất kèm sai số, biểu đồ, giả định, số lần mô phỏng "
+        "và hạt giống; mở bằng trình duyệt và in ra PDF.",
+        "en": "The brief holds the plan, targets, probabilities with their errors, charts, assumptions, "
+        "draws and seed; open it in a browser and print to PDF.",
+    },
+    "share": {"vi": "Chia sẻ", "en": "Share"},
+    "share_help": {
+        "vi": "Đường dẫn này mở lại đúng kế hoạch, các mức đã chỉnh, mục tiêu, số lần mô phỏng, hạt giống "
+        "và ngôn ngữ (thanh địa chỉ của trình duyệt cũng luôn chứa nó).",
+        "en": "This link reopens the same plan, changed levels, targets, draws, seed and language (the "
+        "browser's address bar always holds it too).",
+    },
+    "share_upload": {
+        "vi": "Kế hoạch tải lên chỉ có trên máy này: lưu vào thư viện để có đường dẫn chia sẻ.",
+        "en": "An uploaded plan lives only in this session: save it to the library to get a link.",
+    },
+}
+
+
+def tr(key: str, lang: str = "vi", **values: object) -> str:
+    """The string ``key`` in ``lang`` with ``values`` filled in (the key itself if unknown)."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang, entry["vi"])
+    return text.format(**values) if values else text

@@ -1,0 +1,252 @@
+"""The sidebar (plans, library, results tables, advanced settings), the compare and export tabs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, state
+from app.i18n import tr
+from app.views import INDEX_NAMES, assumptions_of
+from simulator import report
+from simulator.errors import InputError
+from simulator.labels import number, prob_with_error
+from simulator.library import last_known, structure_differences
+from simulator.units import vietnam_63
+
+SHIPPED_NAMES = {
+    "can_tho_2021": {"vi": "Cần Thơ 2021 — kế hoạch", "en": "Cần Thơ 2021 — plan"},
+    "can_tho_2021_status_quo": {"vi": "Cần Thơ 2021 — hiện trạng (BAU)", "en": "Cần Thơ 2021 — status quo"},
+}
+
+
+def sidebar(lang: str) -> None:
+    ss = st.session_state
+    with st.sidebar:
+        st.markdown(f"### {tr('plans', lang)}")
+        ss.setdefault("shipped_pick", state.DEFAULT_PLAN)
+        st.selectbox(
+            tr("open_shipped", lang),
+            list(state.SHIPPED),
+            key="shipped_pick",
+            format_func=lambda k: SHIPPED_NAMES[k][lang],
+        )
+        st.button(tr("open", lang), key="open_shipped", on_click=state.cb_open_shipped, width="stretch")
+        st.file_uploader(
+            tr("upload_plan", lang), type=["toml"], key="up_plan", on_change=state.cb_upload_plan
+        )
+        with st.expander(tr("new_plan", lang)):
+            _new_plan_form(lang)
+        _library(lang)
+        with st.expander(tr("tables", lang)):
+            st.caption(tr("tables_help", lang))
+            st.selectbox(
+                tr("table_index", lang),
+                ["par_index", "sipas", "papi"],
+                key="table_index",
+                format_func=lambda i: INDEX_NAMES[i],
+            )
+            st.file_uploader(
+                tr("upload_table", lang),
+                type=["csv", "xlsx", "txt"],
+                key="up_table",
+                on_change=state.cb_upload_table,
+            )
+            for index_id, table in ss.get("tables", {}).items():
+                st.caption(tr("table_in_use", lang, index=INDEX_NAMES[index_id], rows=len(table)))
+            if ss.get("tables"):
+                st.button(tr("remove_tables", lang), on_click=state.clear_tables)
+        with st.expander(tr("advanced", lang)):
+            st.number_input(tr("draws", lang), min_value=1000, max_value=200_000, step=1000, key="draws")
+            st.number_input(tr("seed", lang), min_value=0, max_value=2**31 - 1, step=1, key="seed")
+            st.caption(tr("advanced_help", lang))
+
+
+def _new_plan_form(lang: str) -> None:
+    ss = st.session_state
+    st.caption(tr("new_plan_help", lang))
+    names = list(vietnam_63().names)
+    ss.setdefault("new_province", ss["plan"].province)
+    ss.setdefault("new_year", ss["plan"].year)
+    st.selectbox(tr("province", lang), names, key="new_province")
+    st.number_input(tr("year", lang), min_value=2012, max_value=2030, step=1, key="new_year")
+    tables, key = ss.get("tables", {}), ss.get("tables_key", "")
+    histories = state._histories(key, tables)
+    for index_id in ("par_index", "sipas", "papi"):
+        known = last_known(histories[index_id], ss["new_province"], int(ss["new_year"]))
+        if known is not None:
+            year, score, rank = known
+            st.caption(
+                tr(
+                    "last_known",
+                    lang,
+                    index=INDEX_NAMES[index_id],
+                    score=number(score, 2, lang),
+                    rank="–" if rank is None else rank,
+                    year=year,
+                )
+            )
+        else:
+            st.caption(tr("last_unknown", lang, index=INDEX_NAMES[index_id]))
+        if known is None or known[0] < int(ss["new_year"]) - 1:
+            c1, c2 = st.columns(2)
+            c1.number_input(
+                tr("last_score", lang),
+                min_value=0.0,
+                max_value=100.0,
+                value=None,
+                step=0.01,
+                key=f"new_last_score_{index_id}",
+                placeholder="83,76",
+            )
+            c2.number_input(
+                tr("last_rank", lang),
+                min_value=1,
+                max_value=len(names),
+                value=None,
+                step=1,
+                key=f"new_last_rank_{index_id}",
+            )
+    st.button(
+        tr("create", lang), key="create_plan", on_click=state.cb_create, type="primary", width="stretch"
+    )
+
+
+def _library(lang: str) -> None:
+    ss = st.session_state
+    lib = state.library()
+    st.markdown(f"### {tr('library', lang)}")
+    ss.setdefault("save_name", "")
+    st.text_input(tr("save_as", lang), key="save_name", placeholder=ss["plan"].name)
+    st.button(tr("save", lang), key="save_plan", on_click=state.cb_save, type="primary", width="stretch")
+    entries = lib.entries()
+    if not entries:
+        st.caption(tr("library_empty", lang))
+    for entry in entries:
+        c1, c2, c3 = st.columns([0.6, 0.2, 0.2], vertical_alignment="center")
+        c1.markdown(f"**{entry.name}**  \n{entry.province} {entry.year} · {entry.modified:%d/%m %H:%M}")
+        c2.button(
+            "↗", key=f"open_{entry.id}", help=tr("open", lang), on_click=state.cb_open_saved, args=(entry.id,)
+        )
+        c3.button(
+            "✕",
+            key=f"del_{entry.id}",
+            help=tr("delete", lang),
+            on_click=state.cb_delete_saved,
+            args=(entry.id, entry.name),
+        )
+    st.caption(tr("library_dir", lang, path=str(lib.folder.resolve())))
+
+
+def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
+    st.caption(tr("compare_intro", lang))
+    lib = state.library()
+    entries = {e.id: e for e in lib.entries()}
+    if not entries:
+        st.info(tr("compare_need", lang))
+        return
+    picked = st.multiselect(
+        tr("compare_pick", lang),
+        list(entries),
+        key="compare_pick",
+        max_selections=3,
+        format_func=lambda i: f"{entries[i].name} ({entries[i].province} {entries[i].year})",
+    )
+    current = f"{tr('current_plan', lang)}: {ev.scenario.name}"
+    plans = {current: ev.scenario}
+    runs = {current: ev.result}
+    for plan_id in picked:
+        if plan_id not in entries:
+            continue
+        try:
+            other = lib.load(plan_id)
+        except InputError as exc:
+            st.error(tr("bad_file", lang, problem=str(exc)))
+            continue
+        diffs = structure_differences(ev.scenario, other)
+        if diffs:
+            st.warning(tr("structure_differs", lang, name=other.name, diff="; ".join(diffs)))
+            continue
+        label = other.name if other.name not in plans else f"{other.name} ({plan_id})"
+        plans[label] = other
+        runs[label] = state.run_other(ev, other)
+    frame = report.compare_frame(runs, plans)
+    table = {}
+    for name in plans:
+        row = {}
+        for index_id in ev.result.indices:
+            rec = frame[(frame["plan"] == name) & (frame["index"] == index_id)].iloc[0]
+            head = tr("target_line", lang, score=number(rec.target_score, 2, lang), rank=rec.target_rank)
+            row[f"{INDEX_NAMES[index_id]} · {head}"] = prob_with_error(rec.p_both, rec.se_p_both, lang)
+        row[tr("col_cost", lang)] = f"{number(plans[name].cost(), 1, lang)} {plans[name].currency}"
+        table[name] = row
+    st.dataframe(pd.DataFrame(table).T, width="stretch")
+    bars = pd.DataFrame(
+        {
+            "index": frame["index"].map(INDEX_NAMES),
+            "series": frame["plan"],
+            "p": frame["p_both"],
+            "se": frame["se_p_both"],
+        }
+    )
+    st.markdown(f"**{tr('p_both_chart', lang)}**")
+    st.altair_chart(charts.probability_bars(bars, lang, big), width="stretch")
+    levels = {
+        name: report.levels_frame(p, lang).set_index(["index", "name"])["planned"]
+        for name, p in plans.items()
+    }
+    shown = pd.DataFrame(levels).map(lambda x: f"{round(100 * x)} %")
+    shown.index = [f"{INDEX_NAMES[i]} · {n}" for i, n in shown.index]
+    with st.expander(tr("levers", lang)):
+        st.dataframe(shown, width="stretch")
+
+
+def export_tab(ev: state.Evaluation, lang: str) -> None:
+    st.markdown(f"#### {tr('export', lang)}")
+    st.caption(tr("export_help", lang))
+    s, res, bau = ev.scenario, ev.result, ev.bau
+    stem = f"{s.province}_{s.year}".replace(" ", "_")
+    notes = {i: assumptions_of(ev, i, lang) for i in res.indices}
+    c = st.columns(4)
+    c[0].download_button(
+        tr("dl_toml", lang),
+        data=s.to_toml,
+        file_name=f"plan_{stem}.toml",
+        mime="application/toml",
+        on_click="ignore",
+        width="stretch",
+    )
+    c[1].download_button(
+        tr("dl_csv", lang),
+        data=lambda: report.to_csv(s, res, bau),
+        file_name=f"results_{stem}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        width="stretch",
+    )
+    c[2].download_button(
+        tr("dl_xlsx", lang),
+        data=lambda: report.to_xlsx(s, res, bau, notes=notes, lang=lang),
+        file_name=f"results_{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        width="stretch",
+    )
+    c[3].download_button(
+        tr("dl_html", lang),
+        data=lambda: report.html_brief(s, res, bau, notes=notes, lang=lang),
+        file_name=f"brief_{stem}.html",
+        mime="text/html",
+        on_click="ignore",
+        width="stretch",
+        type="primary",
+    )
+    st.markdown(f"#### {tr('share', lang)}")
+    if st.session_state["origin"]["kind"] == "upload":
+        st.info(tr("share_upload", lang))
+        return
+    st.caption(tr("share_help", lang))
+    from urllib.parse import urlencode
+
+    url = (st.context.url or "").split("?")[0]
+    st.code(f"{url}?{urlencode(state.link_params(st.session_state['plan']))}", language=None)

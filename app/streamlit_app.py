@@ -1,0 +1,100 @@
+"""Streamlit front end: widgets -> one cached library call (state.evaluate) -> render the records.
+
+Run from the repository root: ``python3 -m streamlit run app/streamlit_app.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import importlib.util  # noqa: E402
+
+import streamlit as st  # noqa: E402
+
+from app import share, state  # noqa: E402
+from app.i18n import tr  # noqa: E402
+from app.panels import compare_tab, export_tab, sidebar  # noqa: E402
+from app.views import index_tab, inject_css, overview_tab  # noqa: E402
+from simulator.labels import number  # noqa: E402
+
+TAB_KEYS = ("tab_overview", "par_index", "sipas", "papi", "tab_decisions", "tab_compare", "tab_export")
+INDEX_TABS = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
+
+st.set_page_config(page_title="PAR INDEX · SIPAS · PAPI", page_icon="📊", layout="wide")
+ss = st.session_state
+
+if "plan" not in ss:
+    state.init_from_link(share.decode(st.query_params.to_dict()))
+state.process_pending()
+
+lang = ss["lang"]
+inject_css(ss.get("present", False))
+sidebar(lang)
+
+base = ss["plan"]
+scenario = state.current(base)
+try:
+    ev = state.evaluate(scenario, int(ss["draws"]), int(ss["seed"]))
+except Exception as exc:  # an engine that cannot be built for this plan: say why, keep the app
+    st.error(tr("bad_file", lang, problem=state.error_text(exc)[1]))
+    st.stop()
+
+head, lang_box, present_box = st.columns([0.66, 0.2, 0.14], vertical_alignment="center")
+with head:
+    st.markdown(f"## {ev.scenario.name}")
+    st.caption(
+        tr(
+            "subtitle",
+            lang,
+            province=ev.scenario.province,
+            year=ev.scenario.year,
+            draws=number(ev.unc.draws, 0, lang),
+        )
+    )
+with lang_box:
+    st.radio(
+        tr("lang", lang),
+        ["vi", "en"],
+        key="lang",
+        horizontal=True,
+        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+        label_visibility="collapsed",
+    )
+with present_box:
+    st.toggle(tr("present", lang), key="present")
+
+for kind, text in ss.pop("flash", []):
+    {"error": st.error, "success": st.success, "info": st.info, "warning": st.warning}[kind](text)
+
+labels = [INDEX_TABS.get(k) or tr(k, lang) for k in TAB_KEYS]
+tabs = st.tabs(labels, key="tab", on_change="rerun")
+big = bool(ss.get("present", False))
+for key, tab in zip(TAB_KEYS, tabs, strict=True):
+    if tab.open is False:
+        continue
+    with tab:
+        if key == "tab_overview":
+            overview_tab(ev, lang, big)
+        elif key in INDEX_TABS:
+            index_tab(ev, key, lang, big)
+        elif key == "tab_decisions":
+            if importlib.util.find_spec("app.decisions_tab") is None:
+                st.info(tr("decisions_missing", lang))
+            else:
+                from app import decisions_tab
+
+                try:
+                    decisions_tab.render(ev.engine, ev.scenario, ev.unc, lang)
+                except Exception as exc:  # another module's failure must not take the app down
+                    st.error(tr("unexpected", lang, kind=state.error_text(exc)[0], problem=exc))
+        elif key == "tab_compare":
+            compare_tab(ev, lang, big)
+        else:
+            export_tab(ev, lang)
+
+state.write_link(base)

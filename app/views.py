@@ -1,0 +1,270 @@
+"""The overview and the per-index tabs: levers on the left, outcomes on the right."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, state
+from app.i18n import tr
+from simulator import report
+from simulator.labels import number, percent, prob_with_error
+
+INDEX_NAMES = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
+
+_CSS = """
+<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 2rem; max-width: 100%;}
+[data-testid="stMetricValue"] {font-size: 2.1rem; font-weight: 700; line-height: 1.15;}
+[data-testid="stMetricLabel"] p {font-size: 1.0rem;}
+[data-testid="stMetricDelta"] {font-size: 0.95rem;}
+[class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: 2.9rem;}
+.bau-mark {position: relative; height: 0.9rem; margin: -1.15rem 0.5rem 0.1rem 0.5rem;}
+.bau-mark span {position: absolute; transform: translateX(-50%); font-size: 0.72rem; color: #4b5563;
+  white-space: nowrap; line-height: 0.9rem;}
+.idx-head {font-size: 1.35rem; font-weight: 700; margin: 0 0 0.1rem 0;}
+.target-line {color: #4b5563; font-size: 0.95rem; margin-bottom: 0.2rem;}
+h2 {padding-top: 0.2rem !important;}
+</style>
+"""
+
+_PRESENT = """
+<style>
+html, body, [class*="st-"] {font-size: 19px;}
+section[data-testid="stSidebar"], header[data-testid="stHeader"] {display: none;}
+[data-testid="stMetricValue"] {font-size: 3.0rem;}
+[class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: 3.8rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.25rem;}
+[data-testid="stMetricDelta"] {font-size: 1.15rem;}
+.bau-mark span {font-size: 0.9rem;}
+.idx-head {font-size: 1.8rem;}
+.target-line {font-size: 1.2rem;}
+button[data-baseweb="tab"] p {font-size: 1.3rem;}
+</style>
+"""
+
+
+def inject_css(present: bool) -> None:
+    st.markdown(_CSS + (_PRESENT if present else ""), unsafe_allow_html=True)
+
+
+def _delta(plan, bau, key: str, lang: str) -> str | int:
+    d, se = report.paired_delta(plan, bau, key)
+    if d == 0:
+        return 0
+    sign = "+" if d > 0 else "-"
+    return tr("delta", lang, sign=sign, value=number(abs(100 * d), 1, lang), se=number(100 * se, 1, lang))
+
+
+def metrics(ev: state.Evaluation, index_id: str, lang: str, *, stacked: bool = False) -> None:
+    """P(score), P(rank), P(both) in big type, each with ± MC error and its change vs BAU."""
+    r, b = ev.result.indices[index_id], ev.bau.indices[index_id]
+    plan = ev.scenario.indices[index_id]
+    help_text = tr("mc_help", lang, draws=number(r.draws, 0, lang))
+    items = [
+        ("both", tr("p_both", lang)),
+        ("score", tr("p_score", lang, target=report.score_text(r.target_score, plan, lang))),
+        ("rank", tr("p_rank", lang, rank=r.target_rank)),
+    ]
+    if stacked:
+        first, *rest = items
+        with st.container(key=f"big_{index_id}"):
+            _metric(r, b, *first, lang, help_text)
+        cols = st.columns(2)
+        for col, item in zip(cols, rest, strict=True):
+            with col:
+                _metric(r, b, *item, lang, help_text)
+        return
+    cols = st.columns(3)
+    for col, item in zip(cols, items[1:] + items[:1], strict=True):
+        with col:
+            _metric(r, b, *item, lang, help_text)
+
+
+def _metric(r, b, key: str, text: str, lang: str, help_text: str) -> None:
+    st.metric(
+        text,
+        prob_with_error(getattr(r, f"p_{key}"), r.mc_se[key], lang),
+        delta=_delta(r, b, key, lang),
+        delta_description=tr("vs_bau", lang),
+        help=help_text,
+        border=True,
+    )
+
+
+def _expected_line(ev: state.Evaluation, index_id: str, lang: str) -> str:
+    r, b = ev.result.indices[index_id], ev.bau.indices[index_id]
+    plan = ev.scenario.indices[index_id]
+    q = r.score_quantiles()
+    return tr(
+        "expected",
+        lang,
+        score=report.score_text(q["mean"], plan, lang),
+        lo=number(q["p05"], 1, lang),
+        hi=number(q["p95"], 1, lang),
+        rank=number(r.expected_rank, 1, lang),
+        n=r.n_units,
+        bscore=report.score_text(b.score_quantiles()["mean"], plan, lang),
+        brank=number(b.expected_rank, 1, lang),
+    )
+
+
+def assumptions_of(ev: state.Evaluation, index_id: str, lang: str) -> list[str]:
+    return report.assumptions(
+        ev.scenario,
+        index_id,
+        forecast_notes=ev.engine.forecasts[index_id].assumptions,
+        components_assumed=ev.result.indices[index_id].components_assumed,
+        lang=lang,
+    )
+
+
+def overview_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
+    st.caption(tr("overview_intro", lang, year=ev.scenario.year))
+    cols = st.columns(len(ev.result.indices), gap="medium")
+    for col, (index_id, r) in zip(cols, ev.result.indices.items(), strict=True):
+        plan = ev.scenario.indices[index_id]
+        with col, st.container(border=True):
+            st.markdown(f'<div class="idx-head">{report.text(index_id, lang)}</div>', unsafe_allow_html=True)
+            target = report.score_text(r.target_score, plan, lang)
+            st.markdown(
+                f'<div class="target-line">{tr("target_line", lang, score=target, rank=r.target_rank)}</div>',
+                unsafe_allow_html=True,
+            )
+            metrics(ev, index_id, lang, stacked=True)
+            st.caption(_expected_line(ev, index_id, lang))
+    left, right = st.columns([0.55, 0.45], gap="large")
+    with left:
+        rows = [
+            dict(
+                index=INDEX_NAMES[i],
+                series=tr(name, lang),
+                p=res.indices[i].p_both,
+                se=res.indices[i].mc_se["both"],
+            )
+            for i in ev.result.indices
+            for name, res in (("c_plan", ev.result), ("c_bau", ev.bau))
+        ]
+        st.markdown(f"**{tr('p_both_chart', lang)}**")
+        colors = [charts.PLAN, charts.BAU]
+        st.altair_chart(charts.probability_bars(pd.DataFrame(rows), lang, big, colors), width="stretch")
+    with right:
+        s = ev.scenario
+        budget = tr("budget_of", lang, budget=f"{number(s.budget, 1, lang)} {s.currency}") if s.budget else ""
+        st.markdown(tr("cost_line", lang, cost=f"{number(s.cost(), 1, lang)} {s.currency}", budget=budget))
+        st.caption(tr("mc_help", lang, draws=number(ev.unc.draws, 0, lang)))
+        if s.notes:
+            st.markdown(f"**{tr('plan_notes', lang)}**")
+            st.caption(s.notes)
+        with st.expander(tr("all_assumptions", lang)):
+            for index_id in ev.result.indices:
+                st.markdown(f"**{report.text(index_id, lang)}**")
+                st.markdown("\n".join(f"- {a}" for a in assumptions_of(ev, index_id, lang)))
+
+
+def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
+    ss = st.session_state
+    base = ss["plan"].indices[index_id]
+    lo, hi = base.spec.bounds
+    n_units = ev.result.indices[index_id].n_units
+    st.markdown(f"##### {tr('targets', lang)}")
+    c1, c2 = st.columns(2)
+    score, rank = ss["targets"][index_id]
+    ss[f"w:ts:{index_id}"], ss[f"w:tr:{index_id}"] = float(score), int(rank)
+    c1.number_input(
+        tr("target_score", lang),
+        min_value=float(lo),
+        max_value=float(hi),
+        step=0.5,
+        format="%.2f",
+        key=f"w:ts:{index_id}",
+        on_change=state.cb_target,
+        args=(index_id,),
+    )
+    c2.number_input(
+        tr("target_rank", lang),
+        min_value=1,
+        max_value=n_units,
+        step=1,
+        key=f"w:tr:{index_id}",
+        on_change=state.cb_target,
+        args=(index_id,),
+    )
+    st.markdown(f"##### {tr('levers', lang)}")
+    scenario = ev.scenario.indices[index_id]
+    for n, g in enumerate(base.groups, start=1):
+        key = f"w:lv:{index_id}:{g.id}"
+        ss[key] = int(ss["levels"][index_id][g.id])
+        bau = round(100 * g.bau)
+        name = g.name_vi if lang == "vi" else g.name_en
+        cost = f"{number(scenario.groups[n - 1].cost(ss[key] / 100), 2, lang)} {ev.scenario.currency}"
+        st.slider(
+            f"{n}. {name} · BAU {percent(g.bau, 0, lang)}",
+            min_value=0,
+            max_value=100,
+            step=1,
+            format="%d %%" if lang == "vi" else "%d%%",
+            key=key,
+            on_change=state.cb_lever,
+            args=(index_id, g.id),
+            help=tr(
+                "slider_help",
+                lang,
+                bau=percent(g.bau, 0, lang),
+                rel=percent(g.reliability, 0, lang),
+                weights=", ".join(f"{k} {number(v, 2, lang)}" for k, v in g.weights.items()),
+                cost=cost,
+            ),
+        )
+        st.markdown(
+            f'<div class="bau-mark"><span style="left:{bau}%">▲ BAU</span></div>', unsafe_allow_html=True
+        )
+    b1, b2 = st.columns(2)
+    b1.button(tr("all_bau", lang), key=f"bau_{index_id}", on_click=state.cb_all_bau, args=(index_id,))
+    b2.button(tr("reset_plan", lang), key=f"reset_{index_id}", on_click=state.cb_reset, args=(index_id,))
+
+
+def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
+    left, right = st.columns([0.34, 0.66], gap="large")
+    with left:
+        _levers(ev, index_id, lang)
+    r, b = ev.result.indices[index_id], ev.bau.indices[index_id]
+    plan = ev.scenario.indices[index_id]
+    with right:
+        metrics(ev, index_id, lang)
+        st.caption(_expected_line(ev, index_id, lang))
+        c1, c2 = st.columns(2)
+        with c1:
+            st.markdown(f"**{tr('score_dist', lang, year=ev.scenario.year)}**")
+            hist = report.score_histogram(r, b)
+            st.altair_chart(charts.score_chart(hist, r.target_score, lang, big), width="stretch")
+        with c2:
+            st.markdown(f"**{tr('rank_dist', lang, year=ev.scenario.year)}**")
+            ranks = report.rank_frame(r, b)
+            st.altair_chart(charts.rank_chart(ranks, r.target_rank, lang, big), width="stretch")
+        past = ev.histories[index_id].unit_series(ev.scenario.province)
+        fan = report.fan_frame(past, ev.scenario.year, r, b)
+        c3, c4 = st.columns(2)
+        with c3:
+            st.markdown(f"**{tr('history', lang)}**")
+            st.altair_chart(
+                charts.fan_chart(fan, "score", r.target_score, r.n_units, lang, big), width="stretch"
+            )
+        with c4:
+            st.markdown(f"**{tr('rank_history', lang)}**")
+            st.altair_chart(
+                charts.fan_chart(fan, "rank", r.target_rank, r.n_units, lang, big), width="stretch"
+            )
+        if past.dropna(subset=["score"]).empty:
+            st.caption(tr("no_history", lang))
+        st.markdown(f"**{tr('components', lang)}**")
+        comps = report.components_frame(r, plan, lang)
+        st.altair_chart(charts.components_chart(comps, lang, big), width="stretch")
+        if r.components_assumed:
+            st.caption(tr("components_assumed", lang))
+        notes = assumptions_of(ev, index_id, lang)
+        with st.expander("⚠ " + tr("assumptions", lang, n=len(notes))):
+            st.markdown("\n".join(f"- {a}" for a in notes))
+            st.markdown(f"**{tr('groups_assumptions', lang)}**")
+            frame = report.levels_frame(ev.scenario, lang)
+            st.dataframe(frame[frame["index"] == index_id].drop(columns=["index"]), hide_index=True)
