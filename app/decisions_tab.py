@@ -1,0 +1,230 @@
+"""The "Quyết định / Decisions" tab: tornado, goal seek, budget optimiser and frontier.
+
+Wiring only: each heavy call is one library call wrapped in ``st.cache_data`` keyed by the plan's
+TOML text, the seed and the number of draws; the maths lives in ``simulator.analysis`` and
+``simulator.optimize``. The app calls :func:`render` inside its Decisions tab.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from simulator.analysis import Response, goal_seek, tornado
+from simulator.engine import Engine, Uncertainties
+from simulator.labels import number, percent, t
+from simulator.optimize import OPTIMISER_DRAWS, optimise
+from simulator.scenario import Scenario
+
+TEXT: dict[str, dict[str, str]] = {
+    "tornado": {"vi": "Mỗi nhóm nhiệm vụ đáng giá bao nhiêu?", "en": "What is each task group worth?"},
+    "tornado_help": {
+        "vi": "Thay đổi P(đạt cả hai mục tiêu) khi mức hoàn thành của một nhóm giảm/tăng {step} điểm % "
+        "(các nhóm khác giữ theo kế hoạch), trên cùng các lần mô phỏng.",
+        "en": "Change in P(both targets) when one group's completion moves {step} points down/up "
+        "(the others as planned), on the same draws.",
+    },
+    "down": {"vi": "Giảm", "en": "Down"},
+    "up": {"vi": "Tăng", "en": "Up"},
+    "delta_p": {"vi": "Thay đổi P(đạt cả hai), điểm %", "en": "Change in P(both), points"},
+    "group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
+    "brackets": {
+        "vi": "Hai cận: tất cả nhóm hoàn thành 100 %: {all}; chỉ như hiện trạng (BAU): {bau}.",
+        "en": "Brackets: every group 100 % done: {all}; nothing beyond BAU: {bau}.",
+    },
+    "goal": {"vi": "Cần làm bao nhiêu để đạt?", "en": "What does it take?"},
+    "goal_q": {"vi": "Xác suất mong muốn đạt cả hai mục tiêu", "en": "Wanted probability of both targets"},
+    "uniform_ok": {
+        "vi": "Tăng đều mọi nhóm thêm {d} điểm % so với kế hoạch → P = {p}.",
+        "en": "Raise every group {d} points over the plan → P = {p}.",
+    },
+    "already": {"vi": "Kế hoạch hiện tại đã đạt: P = {p}.", "en": "The plan already reaches it: P = {p}."},
+    "not_reachable": {
+        "vi": "Không đạt được bằng các nhóm nhiệm vụ này; cao nhất P = {p} (mọi nhóm 100 %).",
+        "en": "Not reachable by these levers; the best is P = {p} (every group at 100 %).",
+    },
+    "level_needed": {"vi": "Mức cần (một mình nhóm này)", "en": "Level needed (this group alone)"},
+    "planned": {"vi": "Kế hoạch", "en": "Planned"},
+    "no": {"vi": "không đạt (tối đa {p})", "en": "not reachable (best {p})"},
+    "budget": {"vi": "Ngân sách", "en": "Budget"},
+    "optimise": {"vi": "Phân bổ ngân sách tốt nhất", "en": "Where money goes furthest"},
+    "opt_note": {
+        "vi": "Tối ưu trên {n} lần mô phỏng; sai số Monte Carlo của xác suất ≈ ± {se} điểm %.",
+        "en": "Optimised on {n} draws; Monte Carlo error of the probabilities ≈ ± {se} points.",
+    },
+    "plan_level": {"vi": "Kế hoạch", "en": "Plan"},
+    "opt_level": {"vi": "Tối ưu", "en": "Optimised"},
+    "cost": {"vi": "Chi phí", "en": "Cost"},
+    "p_plan": {"vi": "P(đạt cả hai) theo kế hoạch", "en": "P(both), plan"},
+    "p_opt": {"vi": "P(đạt cả hai) sau tối ưu", "en": "P(both), optimised"},
+    "marginal": {
+        "vi": "Thêm 1 {cur} ngân sách: mục tiêu chung tăng {d} điểm %.",
+        "en": "One more {cur} of budget: the objective rises {d} points.",
+    },
+    "frontier": {
+        "vi": "Đường biên hiệu quả: ngân sách → xác suất tốt nhất",
+        "en": "Efficient frontier: budget → best probability",
+    },
+    "objective": {"vi": "P(đạt cả hai), trung bình có trọng số", "en": "P(both), weighted mean"},
+}
+
+
+def tr(key: str, lang: str, **kw: Any) -> str:
+    entry = TEXT[key]
+    return entry.get(lang, entry["en"]).format(**kw)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _analyses(
+    plan_toml: str,
+    seed: int | None,
+    draws: int,
+    q: float,
+    _engine: Engine,
+    _scenario: Scenario,
+    _unc: Uncertainties,
+) -> tuple[dict, dict]:
+    resp = Response.build(_engine, _unc, _scenario)
+    return (
+        tornado(_engine, _unc, _scenario, response=resp).to_dict(),
+        goal_seek(_engine, _unc, _scenario, q=q, response=resp).to_dict(),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _optimised(
+    plan_toml: str, seed: int | None, draws: int, budget: float, _engine: Engine, _scenario: Scenario
+) -> dict:
+    unc = _engine.uncertainties(draws, seed)
+    return optimise(_engine, unc, _scenario, budget=budget).to_dict()
+
+
+def _name(row: dict, lang: str) -> str:
+    return row["name_vi"] if lang == "vi" else row["name_en"]
+
+
+def render(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str) -> None:
+    """Draw the Decisions tab for ``scenario`` on the app's draws ``unc``."""
+    key = scenario.to_toml()
+    q = st.slider(tr("goal_q", lang), 0.5, 0.95, 0.8, 0.05, key="decisions_q")
+    with st.spinner("…"):
+        torn, goal = _analyses(key, unc.seed, unc.draws, q, engine, scenario, unc)
+    st.subheader(tr("tornado", lang))
+    st.caption(tr("tornado_help", lang, step=number(100 * torn["step"], 0, lang)))
+    for index_id, item in torn["indices"].items():
+        st.markdown(
+            f"**{t(index_id, lang)}** — {t('p_both', lang)}: {percent(item['plan']['p_both'], 1, lang)}"
+        )
+        rows = []
+        for r in item["tornado"]:
+            label = _name(r, lang) + (
+                "" if r["group_index"] == index_id else f" ({t(r['group_index'], lang)})"
+            )
+            rows.append({"group": label, "side": tr("down", lang), "delta": 100 * r["delta_p_both_down"]})
+            rows.append({"group": label, "side": tr("up", lang), "delta": 100 * r["delta_p_both_up"]})
+        order = list(dict.fromkeys(r["group"] for r in rows))
+        chart = (
+            alt.Chart(pd.DataFrame(rows))
+            .mark_bar()
+            .encode(
+                y=alt.Y("group:N", sort=order, title=tr("group", lang)),
+                x=alt.X("delta:Q", title=tr("delta_p", lang)),
+                color=alt.Color("side:N", title=None),
+                tooltip=["group", "side", alt.Tooltip("delta:Q", format=".2f")],
+            )
+        )
+        st.altair_chart(chart, width="stretch")
+        b = item["brackets"]
+        st.caption(
+            tr(
+                "brackets",
+                lang,
+                all=percent(b["all_done"]["p_both"], 1, lang),
+                bau=percent(b["bau_only"]["p_both"], 1, lang),
+            )
+        )
+    st.subheader(tr("goal", lang))
+    for index_id, item in goal["indices"].items():
+        u = item["uniform"]
+        if u["reachable"] and u["delta"] == 0:
+            text = tr("already", lang, p=percent(u["p_both"], 1, lang))
+        elif u["reachable"]:
+            text = tr(
+                "uniform_ok", lang, d=number(100 * u["delta"], 1, lang), p=percent(u["p_both"], 1, lang)
+            )
+        else:
+            text = tr("not_reachable", lang, p=percent(u["best_p_both"], 1, lang))
+        st.markdown(f"**{t(index_id, lang)}**: {text}")
+        table = pd.DataFrame(
+            [
+                {
+                    tr("group", lang): _name(r, lang),
+                    tr("planned", lang): percent(r["planned"], 0, lang),
+                    tr("level_needed", lang): (
+                        percent(r["level"], 1, lang)
+                        if r["reachable"]
+                        else tr("no", lang, p=percent(r["best_p_both"], 1, lang))
+                    ),
+                }
+                for r in item["by_group"]
+                if r["group_index"] == index_id
+            ]
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+    _render_optimiser(engine, scenario, unc, lang, key)
+
+
+def _render_optimiser(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str, key: str) -> None:
+    st.subheader(tr("optimise", lang))
+    default = float(scenario.budget if scenario.budget is not None else scenario.cost())
+    budget = st.number_input(
+        f"{tr('budget', lang)} ({scenario.currency})",
+        min_value=0.0,
+        value=round(default, 1),
+        step=1.0,
+        key="decisions_budget",
+    )
+    draws = min(unc.draws, OPTIMISER_DRAWS)
+    with st.spinner("…"):
+        opt = _optimised(key, unc.seed, draws, float(budget), engine, scenario)
+    worst = max(opt["mc_se"].values()) if opt["mc_se"] else 0.0
+    st.caption(tr("opt_note", lang, n=number(draws, 0, lang), se=number(100 * worst, 1, lang)))
+    rows = []
+    for index_id, levels in opt["allocation"].items():
+        plan = scenario.indices[index_id]
+        for g in plan.groups:
+            rows.append(
+                {
+                    t("index", lang): t(index_id, lang),
+                    tr("group", lang): g.name_vi if lang == "vi" else g.name_en,
+                    tr("plan_level", lang): percent(g.planned, 1, lang),
+                    tr("opt_level", lang): percent(levels[g.id], 1, lang),
+                    tr("cost", lang): number(float(g.cost(levels[g.id])), 2, lang),
+                }
+            )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    cols = st.columns(len(opt["p_both_plan"]) or 1)
+    for col, index_id in zip(cols, opt["p_both_plan"], strict=False):
+        col.metric(
+            t(index_id, lang),
+            percent(opt["p_both_optimised"][index_id], 1, lang),
+            delta=number(100 * (opt["p_both_optimised"][index_id] - opt["p_both_plan"][index_id]), 1, lang)
+            + (" điểm %" if lang == "vi" else " pts"),
+        )
+    st.caption(tr("marginal", lang, cur=scenario.currency, d=number(100 * opt["marginal_value"], 2, lang)))
+    st.markdown(f"**{tr('frontier', lang)}**")
+    frame = pd.DataFrame(opt["frontier"])
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("budget:Q", title=f"{tr('budget', lang)} ({scenario.currency})"),
+            y=alt.Y("p_both:Q", title=tr("objective", lang), axis=alt.Axis(format="%")),
+            tooltip=[alt.Tooltip("budget:Q", format=".1f"), alt.Tooltip("p_both:Q", format=".1%")],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"budget": [budget]})).mark_rule(strokeDash=[4, 4]).encode(x="budget:Q")
+    st.altair_chart(chart + rule, width="stretch")
