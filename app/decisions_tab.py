@@ -13,10 +13,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from simulator.analysis import Response, goal_seek, tornado
+from simulator.analysis import goal_seek, tornado
 from simulator.engine import Engine, Uncertainties
 from simulator.labels import number, percent, t
 from simulator.optimize import OPTIMISER_DRAWS, optimise
+from simulator.response import Response
 from simulator.scenario import Scenario
 
 TEXT: dict[str, dict[str, str]] = {

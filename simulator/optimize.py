@@ -35,10 +35,10 @@ import pandas as pd
 from scipy import optimize as sopt
 from scipy import special
 
-from simulator.analysis import Response, levels_dict
 from simulator.engine import Engine, Uncertainties
 from simulator.errors import InputError
 from simulator.outcomes import mc_se
+from simulator.response import Response, levels_dict
 from simulator.scenario import Scenario
 
 OPTIMISER_DRAWS = 20_000  # draws the app and the CLI use for the optimiser by default
