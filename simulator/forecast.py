@@ -22,13 +22,14 @@ The equations and every assumption (each labelled "assumption") are in ``docs/fo
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
+from scipy import special, stats
 
 from simulator.errors import InputError
 from simulator.history import PAPI_DIMENSIONS, SCORE_RANGE, History
@@ -91,6 +92,65 @@ def rank_draws(scores: np.ndarray) -> np.ndarray:
     return stats.rankdata(-np.asarray(scores, dtype=float), method="min", axis=-1).astype(int)
 
 
+T_GRID_STEP = 2.0**-10  # node spacing of the tabulated normal -> Student-t map (a power of 2)
+T_GRID_EDGE = 8.0  # tabulated on [-8, 8]; shocks beyond are mapped exactly
+
+
+def _t_quantile_of_normal(e: np.ndarray, df: float) -> np.ndarray:
+    """``F_t^-1(Phi(e))`` computed on the lower tail (``-F_t^-1(Phi(-e))`` for ``e > 0``) for accuracy."""
+    e = np.asarray(e, dtype=float)
+    return np.copysign(special.stdtrit(df, special.ndtr(-np.abs(e))), e)
+
+
+@functools.lru_cache(maxsize=64)
+def _t_of_normal_table(df: float) -> tuple[np.ndarray, ...]:
+    """Cubic Hermite coefficients of ``e -> F_t^-1(Phi(e))`` per interval of the grid.
+
+    Nodes ``e_k = -8 + k h`` (``h = 2^-10``) carry the exact value ``y_k`` and slope
+    ``y'_k = phi(e_k) / f_t(y_k)``; on ``[e_k, e_k+1]`` with ``s = (e - e_k)/h``,
+    ``y = y_k + s (h y'_k + s (c2_k + s c3_k))`` (interpolation error ~1e-14 relative).
+    """
+    nodes = np.arange(-T_GRID_EDGE, T_GRID_EDGE + T_GRID_STEP / 2, T_GRID_STEP)
+    y = _t_quantile_of_normal(nodes, df)
+    m = T_GRID_STEP * stats.norm.pdf(nodes) / stats.t.pdf(y, df)
+    dy = np.diff(y)
+    c2 = 3.0 * dy - 2.0 * m[:-1] - m[1:]
+    c3 = m[:-1] + m[1:] - 2.0 * dy
+    return y[:-1], m[:-1], c2, c3
+
+
+def t_of_normal(e: np.ndarray, df: float) -> np.ndarray:
+    """Student-t(``df``) quantile of ``Phi(e)`` for standard normal ``e`` (a new float64 array).
+
+    Notes
+    -----
+    Tabulated (:func:`_t_of_normal_table`: ~0.05 ms for 4,096 shocks against ~1.4 ms for
+    ``scipy.special.stdtrit``); ``e = 0`` maps to exactly 0 and ``|e| >= 8`` is computed exactly.
+
+    Examples
+    --------
+    >>> float(t_of_normal(np.array([0.0]), 5.0)[0])
+    0.0
+    """
+    y0, m, c2, c3 = _t_of_normal_table(float(df))
+    x = np.asarray(e, dtype=float) + T_GRID_EDGE
+    x *= 1.0 / T_GRID_STEP
+    k = x.astype(np.intp)
+    far = (x < 0.0) | (k >= y0.size)
+    np.clip(k, 0, y0.size - 1, out=k)
+    x -= k
+    out = np.take(c3, k)
+    out *= x
+    out += np.take(c2, k)
+    out *= x
+    out += np.take(m, k)
+    out *= x
+    out += np.take(y0, k)
+    if far.any():
+        out[far] = _t_quantile_of_normal(np.asarray(e, dtype=float)[far], df)
+    return out
+
+
 @dataclass(frozen=True)
 class BAUForecast:
     """A fitted BAU forecast of every unit for one year (see the module docstring for the model).
@@ -148,8 +208,9 @@ class BAUForecast:
         Notes
         -----
         ``y = clip(L + c*lambda*t_nu(eps_c) + S*exp(omega*eta_S)*(x @ (beta + C eta_beta)
-        + u*tau*eps), bounds)`` with ``t_nu(e) = F_t^{-1}(Phi(e))``. All shocks zero gives
-        :attr:`mean` exactly.
+        + u*tau*eps), bounds)`` with ``t_nu(e) = F_t^{-1}(Phi(e))`` (:func:`t_of_normal`). All
+        shocks zero gives :attr:`mean` exactly. One ``(draws, N)`` float64 array is allocated and
+        updated in place (plus one for ``x @ beta``).
         """
         if shocks is None:
             if draws is None:
@@ -158,12 +219,20 @@ class BAUForecast:
         elif draws is not None and draws != shocks.draws:
             raise InputError("draws", f"{draws} draws asked but the shocks hold {shocks.draws}")
         p = self.coef.shape[0]
-        coef = self.coef + shocks.params[:, :p] @ self.coef_chol.T
-        spread = self.spread * np.exp(self.spread_logsd * shocks.params[:, p])
-        common = self.level_scale * stats.t.ppf(stats.norm.cdf(shocks.common), self.level_df)
-        position = coef @ self.design.T + np.asarray(unit_scale) * self.position_sd * shocks.unit
-        scores = self.level + common_scale * common[:, None] + spread[:, None] * position
-        return np.clip(scores, *self.bounds)
+        eta = shocks.params
+        coef = self.coef + eta[:, :p] @ self.coef_chol.T  # (draws, p)
+        spread = np.exp(self.spread_logsd * eta[:, p])
+        spread *= self.spread
+        common = t_of_normal(shocks.common, self.level_df)
+        common *= self.level_scale
+        common *= common_scale
+        common += self.level
+        # one (draws, N) float64 array, updated in place: x'(beta + C eta) + u tau eps
+        scores = np.multiply(np.asarray(unit_scale) * self.position_sd, shocks.unit, dtype=float)
+        scores += coef @ self.design.T
+        scores *= spread[:, None]
+        scores += common[:, None]
+        return np.clip(scores, *self.bounds, out=scores)
 
     def table(self, draws: int = 20000, rng=None) -> pd.DataFrame:
         """Score and rank quantiles of every unit (ranks by :func:`rank_draws`)."""

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from simulator.errors import InputError
-from simulator.forecast import ForecastShocks, fit_forecast, rank_draws
+from simulator.forecast import ForecastShocks, fit_forecast, rank_draws, t_of_normal
 from simulator.history import History, load_history
 from simulator.units import UnitRegistry
 
@@ -96,6 +97,32 @@ def test_shocks_are_reusable_and_scales_act_on_their_terms() -> None:
         fc.simulate(10, shocks=shocks)
     with pytest.raises(InputError, match="draws"):
         fc.simulate()
+
+
+@pytest.mark.parametrize("df", [3.0, 5.0, 7.0, 12.0, 40.0])
+def test_tabulated_t_of_normal_matches_scipy(df: float) -> None:
+    rng = np.random.default_rng(int(df))
+    e = np.concatenate([rng.standard_normal(20000), rng.uniform(-9.0, 9.0, 2000), [0.0, -8.0, 8.0]])
+    exact = stats.t.ppf(stats.norm.cdf(-np.abs(e)), df) * -np.sign(e)
+    np.testing.assert_allclose(t_of_normal(e, df), exact, rtol=1e-11, atol=1e-11)
+    assert t_of_normal(np.zeros(3), df).tolist() == [0.0, 0.0, 0.0]
+    assert np.all(np.diff(t_of_normal(np.sort(e), df)) >= 0)
+
+
+def test_simulate_is_the_documented_equation() -> None:
+    fc = fit_forecast(load_history("papi"), 2019)
+    shocks = fc.draw_shocks(300, 11)
+    shocks = ForecastShocks(shocks.common, shocks.unit.astype(np.float32), shocks.params)
+    u, c = np.linspace(0.2, 1.0, len(fc.units)), 0.7
+    p = fc.coef.shape[0]
+    beta = fc.coef + shocks.params[:, :p] @ fc.coef_chol.T
+    spread = fc.spread * np.exp(fc.spread_logsd * shocks.params[:, p])
+    common = fc.level_scale * stats.t.ppf(stats.norm.cdf(shocks.common), fc.level_df)
+    position = beta @ fc.design.T + u * fc.position_sd * shocks.unit
+    expected = np.clip(fc.level + c * common[:, None] + spread[:, None] * position, *fc.bounds)
+    sims = fc.simulate(shocks=shocks, unit_scale=u, common_scale=c)
+    assert sims.dtype == np.float64
+    np.testing.assert_allclose(sims, expected, rtol=1e-12, atol=1e-9)
 
 
 def test_bounds_are_respected() -> None:
