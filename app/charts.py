@@ -28,10 +28,11 @@ def _finish(chart: alt.TopLevelMixin, lang: str, big: bool, height: int) -> alt.
     )
 
 
-def _series_scale(lang: str) -> alt.Scale:
-    return alt.Scale(
-        domain=[tr("c_plan", lang), tr("c_bau", lang), tr("c_history", lang)], range=[PLAN, BAU, HISTORY]
-    )
+def _series_scale(lang: str, history: bool = False) -> alt.Scale:
+    domain, colors = [tr("c_plan", lang), tr("c_bau", lang)], [PLAN, BAU]
+    if history:
+        domain, colors = [*domain, tr("c_history", lang)], [*colors, HISTORY]
+    return alt.Scale(domain=domain, range=colors)
 
 
 def score_chart(hist: pd.DataFrame, target: float, lang: str, big: bool = False) -> alt.TopLevelMixin:
@@ -87,12 +88,7 @@ def rank_chart(frame: pd.DataFrame, target_rank: int, lang: str, big: bool = Fal
         .mark_line(interpolate="step", strokeWidth=2)
         .encode(x=alt.X("rank:Q", scale=x_scale), y=y, color=color)
     )
-    label = (
-        alt.Chart(pd.DataFrame({"x": [0.8], "text": [f"{tr('c_target', lang)}: 1–{target_rank}"]}))
-        .mark_text(color="#2e7d32", align="left", baseline="top", dy=4, fontSize=14 if big else 12)
-        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="text:N")
-    )
-    return _finish(alt.layer(zone, bars, bau, label), lang, big, 230)
+    return _finish(alt.layer(zone, bars, bau), lang, big, 230)
 
 
 def fan_chart(
@@ -108,7 +104,7 @@ def fan_chart(
     else:
         y_scale = alt.Scale(zero=False)
     x = alt.X("year:O", title=tr("c_year", lang), axis=alt.Axis(labelAngle=0))
-    color = alt.Color("series:N", scale=_series_scale(lang), legend=alt.Legend(title=None))
+    color = alt.Color("series:N", scale=_series_scale(lang, True), legend=alt.Legend(title=None))
     bands = data[data["series"] != names["history"]]
     band = (
         alt.Chart(bands)
@@ -169,7 +165,11 @@ def probability_bars(
         .mark_bar()
         .encode(x=x, xOffset=offset, y=y, color=color, tooltip=["series:N", alt.Tooltip("p:Q", format=".1%")])
     )
-    err = alt.Chart(data).mark_errorbar(ticks=True).encode(x=x, xOffset=offset, y="lo:Q", y2="hi:Q")
+    err = (
+        alt.Chart(data)
+        .mark_errorbar(ticks=True)
+        .encode(x=x, xOffset=offset, y=alt.Y("lo:Q", title=tr("c_prob", lang)), y2="hi:Q")
+    )
     text = (
         alt.Chart(data)
         .mark_text(dy=-10, fontSize=15 if big else 12)

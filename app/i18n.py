@@ -112,7 +112,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "p_rank": {"vi": "Khả năng hạng ≤ {rank}", "en": "P(rank ≤ {rank})"},
     "p_both": {"vi": "Khả năng đạt cả hai", "en": "P(both targets)"},
     "delta": {"vi": "{sign}{value} ± {se} điểm %", "en": "{sign}{value} ± {se} pts"},
-    "vs_bau": {"vi": "so với hiện trạng (BAU)", "en": "vs status quo (BAU)"},
+    "vs_bau": {"vi": "so với BAU", "en": "vs BAU"},
     "mc_help": {
         "vi": "± là sai số Monte Carlo (một độ lệch chuẩn) trên {draws} lần mô phỏng. Thay đổi so với BAU "
         "được tính trên cùng bộ số ngẫu nhiên.",
@@ -126,7 +126,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "BAU: {bscore}, rank {brank}",
     },
     "score_dist": {"vi": "Phân phối điểm năm {year}", "en": "Score distribution, {year}"},
-    "rank_dist": {"vi": "Phân phối xếp hạng năm {year}", "en": "Rank distribution, {year}"},
+    "rank_dist": {
+        "vi": "Phân phối xếp hạng năm {year} (nền xanh: hạng 1–{k})",
+        "en": "Rank distribution, {year} (green: ranks 1–{k})",
+    },
+    "delta_note": {
+        "vi": "Mũi tên: thay đổi so với hiện trạng (BAU), tính trên cùng bộ số ngẫu nhiên; "
+        "± là sai số Monte Carlo.",
+        "en": "Arrows: change vs the status quo (BAU) on the same random numbers; "
+        "± is the Monte Carlo error.",
+    },
     "history": {"vi": "Điểm qua các năm và dự báo", "en": "Past scores and forecast"},
     "rank_history": {"vi": "Hạng qua các năm và dự báo", "en": "Past ranks and forecast"},
     "components": {

@@ -14,14 +14,26 @@ INDEX_NAMES = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
 
 _CSS = """
 <style>
-.block-container {padding-top: 2.2rem; padding-bottom: 2rem; max-width: 100%;}
+.block-container {padding-top: 2.4rem; padding-bottom: 2rem; max-width: 100%;}
 [data-testid="stMetricValue"] {font-size: 2.1rem; font-weight: 700; line-height: 1.15;}
 [data-testid="stMetricLabel"] p {font-size: 1.0rem;}
 [data-testid="stMetricDelta"] {font-size: 0.95rem;}
 [class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: 2.9rem;}
-.bau-mark {position: relative; height: 0.9rem; margin: -1.15rem 0.5rem 0.1rem 0.5rem;}
-.bau-mark span {position: absolute; transform: translateX(-50%); font-size: 0.72rem; color: #4b5563;
-  white-space: nowrap; line-height: 0.9rem;}
+.bau-mark {position: relative; height: 1rem; margin: -1.55rem 0.55rem 0 0.55rem; pointer-events: none;}
+.bau-mark span {position: absolute; transform: translateX(-50%); font-size: 0.72rem; color: #374151;
+  white-space: nowrap; line-height: 1rem; font-weight: 600;}
+.bau-mark span::before {content: ""; position: absolute; left: 50%; top: -0.55rem; height: 0.5rem;
+  border-left: 2px solid #374151;}
+[data-testid="stAppDeployButton"] {display: none;}
+h2 {font-size: 1.6rem !important;}
+[data-testid="stSlider"] label p {font-size: 0.9rem;}
+.sec-row {display: flex; justify-content: space-between; align-items: baseline; gap: 0.5rem;
+  border-top: 1px solid #eef1f4; padding: 0.35rem 0.1rem;}
+.sec-row .lab {color: #374151; font-size: 0.95rem; flex: 1;}
+.sec-row .num {display: flex; flex-direction: column; align-items: flex-end;}
+.sec-row .val {font-size: 1.35rem; font-weight: 700; white-space: nowrap;}
+.sec-row .dlt {font-size: 0.85rem; color: #15803d; white-space: nowrap;}
+.sec-row .dlt.neg {color: #b91c1c;}
 .idx-head {font-size: 1.35rem; font-weight: 700; margin: 0 0 0.1rem 0;}
 .target-line {color: #4b5563; font-size: 0.95rem; margin-bottom: 0.2rem;}
 h2 {padding-top: 0.2rem !important;}
@@ -37,6 +49,8 @@ section[data-testid="stSidebar"], header[data-testid="stHeader"] {display: none;
 [data-testid="stMetricLabel"] p {font-size: 1.25rem;}
 [data-testid="stMetricDelta"] {font-size: 1.15rem;}
 .bau-mark span {font-size: 0.9rem;}
+.sec-row .lab {font-size: 1.2rem;} .sec-row .val {font-size: 1.8rem;} .sec-row .dlt {font-size: 1.05rem;}
+h2 {font-size: 2.2rem !important;}
 .idx-head {font-size: 1.8rem;}
 .target-line {font-size: 1.2rem;}
 button[data-baseweb="tab"] p {font-size: 1.3rem;}
@@ -67,18 +81,25 @@ def metrics(ev: state.Evaluation, index_id: str, lang: str, *, stacked: bool = F
         ("rank", tr("p_rank", lang, rank=r.target_rank)),
     ]
     if stacked:
-        first, *rest = items
         with st.container(key=f"big_{index_id}"):
-            _metric(r, b, *first, lang, help_text)
-        cols = st.columns(2)
-        for col, item in zip(cols, rest, strict=True):
-            with col:
-                _metric(r, b, *item, lang, help_text)
+            _metric(r, b, *items[0], lang, help_text)
+        rows = []
+        for key, text in items[1:]:
+            d = _delta(r, b, key, lang)
+            neg = isinstance(d, str) and d.startswith("-")
+            shown = prob_with_error(getattr(r, f"p_{key}"), r.mc_se[key], lang)
+            rows.append(
+                f'<div class="sec-row"><span class="lab">{text}</span>'
+                f'<span class="num"><span class="val">{shown}</span> '
+                f'<span class="dlt{" neg" if neg else ""}">{"" if d == 0 else d}</span></span></div>'
+            )
+        st.markdown("".join(rows), unsafe_allow_html=True)
         return
     cols = st.columns(3)
     for col, item in zip(cols, items[1:] + items[:1], strict=True):
         with col:
             _metric(r, b, *item, lang, help_text)
+    st.caption(tr("delta_note", lang))
 
 
 def _metric(r, b, key: str, text: str, lang: str, help_text: str) -> None:
@@ -86,7 +107,6 @@ def _metric(r, b, key: str, text: str, lang: str, help_text: str) -> None:
         text,
         prob_with_error(getattr(r, f"p_{key}"), r.mc_se[key], lang),
         delta=_delta(r, b, key, lang),
-        delta_description=tr("vs_bau", lang),
         help=help_text,
         border=True,
     )
@@ -192,13 +212,14 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
     )
     st.markdown(f"##### {tr('levers', lang)}")
     scenario = ev.scenario.indices[index_id]
+    box = st.container(height=640 if ss.get("present") else 520, border=False)
     for n, g in enumerate(base.groups, start=1):
         key = f"w:lv:{index_id}:{g.id}"
         ss[key] = int(ss["levels"][index_id][g.id])
         bau = round(100 * g.bau)
         name = g.name_vi if lang == "vi" else g.name_en
         cost = f"{number(scenario.groups[n - 1].cost(ss[key] / 100), 2, lang)} {ev.scenario.currency}"
-        st.slider(
+        box.slider(
             f"{n}. {name} · BAU {percent(g.bau, 0, lang)}",
             min_value=0,
             max_value=100,
@@ -216,8 +237,8 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
                 cost=cost,
             ),
         )
-        st.markdown(
-            f'<div class="bau-mark"><span style="left:{bau}%">▲ BAU</span></div>', unsafe_allow_html=True
+        box.markdown(
+            f'<div class="bau-mark"><span style="left:{bau}%">BAU</span></div>', unsafe_allow_html=True
         )
     b1, b2 = st.columns(2)
     b1.button(tr("all_bau", lang), key=f"bau_{index_id}", on_click=state.cb_all_bau, args=(index_id,))
@@ -239,7 +260,7 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
             hist = report.score_histogram(r, b)
             st.altair_chart(charts.score_chart(hist, r.target_score, lang, big), width="stretch")
         with c2:
-            st.markdown(f"**{tr('rank_dist', lang, year=ev.scenario.year)}**")
+            st.markdown(f"**{tr('rank_dist', lang, year=ev.scenario.year, k=r.target_rank)}**")
             ranks = report.rank_frame(r, b)
             st.altair_chart(charts.rank_chart(ranks, r.target_rank, lang, big), width="stretch")
         past = ev.histories[index_id].unit_series(ev.scenario.province)
