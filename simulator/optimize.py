@@ -136,10 +136,14 @@ def _problem(resp: Response, scenario: Scenario, weights: dict[str, float], budg
 
 def _gains(p: _Problem, margins: list[np.ndarray]) -> np.ndarray:
     """Exact objective after one more step of each lever, from ``margins``."""
-    return p.constant + sum(
-        w * np.mean(m[:, None] + STEP * s >= 0, axis=0)
-        for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
-        if m.size
+    return (
+        p.constant
+        + np.zeros(p.lo.size)
+        + sum(
+            w * np.mean(m[:, None] + STEP * s >= 0, axis=0)
+            for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
+            if m.size
+        )
     )
 
 
@@ -154,8 +158,8 @@ def _step_cost(p: _Problem, d: np.ndarray) -> np.ndarray:
 def _fill(p: _Problem, d: np.ndarray) -> np.ndarray:
     """Add steps to the lever with the largest exact gain per unit of cost while the budget allows.
 
-    Ties (no draw crosses its threshold with one step) go to the lever with the largest slope
-    among draws near their threshold.
+    Ties (no draw crosses its threshold with one step) go to the lever with the largest slope per
+    cost, averaged over the draws still missing their threshold with weight ``exp(−m²/2σ²)``.
     """
     d = d.copy()
     margins = p.margins(d)
@@ -167,12 +171,14 @@ def _fill(p: _Problem, d: np.ndarray) -> np.ndarray:
             return d
         gains = _gains(p, margins) - value
         near = sum(
-            w * (s * (np.abs(m) < 0.5 * _sd(m))[:, None]).mean(axis=0)
+            w * (s * (np.exp(-0.5 * (m / _sd(m)) ** 2) * (m < 0))[:, None]).mean(axis=0)
             for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
             if m.size
         )
-        key = np.where(ok, (gains + 1e-6 * near) / np.maximum(add, 1e-12), -np.inf)
-        j = int(np.argmax(key))
+        per_cost = np.maximum(add, 1e-12)
+        key = np.where(ok, gains / per_cost, -np.inf)
+        tied = ok & (key >= key.max() - 1e-15)
+        j = int(np.argmax(np.where(tied, near / per_cost, -np.inf)))
         d[j] += STEP
         margins = [m + STEP * s[:, j] for m, s in zip(margins, p.slopes, strict=True)]
         value += float(gains[j])
@@ -211,7 +217,8 @@ def _polish(p: _Problem, d: np.ndarray, max_moves: int = 25) -> np.ndarray:
 
 
 def _sd(m: np.ndarray) -> float:
-    return max(float(np.std(m)), 1e-6) if m.size else 1.0
+    """Scale of margins: their sd, or their mean size when they barely vary (few draws)."""
+    return max(float(np.std(m)), float(np.mean(np.abs(m))), 1e-9) if m.size else 1.0
 
 
 def _surrogate(p: _Problem, start: np.ndarray) -> np.ndarray:
@@ -377,7 +384,7 @@ def optimise(
     plan_d = np.maximum(resp.planned[p.free] - p.lo, 0.0)
     budgets = _frontier_budgets(scenario, budget, p, frontier_points)
     rows, solutions = _frontier(resp, scenario, w, budgets, method)
-    best = solutions[float(np.round(budget, 6))]
+    best = solutions[float(budget)]
     if p.feasible(plan_d):  # the plan itself is a start too: keep whichever answer is better
         alt = _solve(p, plan_d, method)
         best = alt if p.true(alt) > p.true(best) else best
@@ -415,7 +422,7 @@ def optimise(
 def _frontier_budgets(scenario: Scenario, budget: float, p: _Problem, n: int) -> np.ndarray:
     fixed = budget - p.available
     top = max(1.5 * budget, scenario.cost(), fixed)
-    return np.unique(np.round(np.concatenate([np.linspace(fixed, top, max(n, 2)), [budget]]), 6))
+    return np.unique(np.concatenate([np.linspace(fixed, top, max(n, 2)), [budget]]))
 
 
 def frontier(
@@ -446,7 +453,7 @@ def _frontier(
         if p.true(d) < prev_value:
             d = start
         prev, prev_value = d, p.true(d)
-        solutions[float(np.round(b, 6))] = d
+        solutions[float(b)] = d
         full = resp.planned.copy()
         full[p.free] = p.lo + d
         row = {"budget": float(b), "p_both": prev_value, "cost": float(b - p.available + p.cost(d))}

@@ -1,0 +1,169 @@
+"""Tornado, goal seek, Sobol and the CRN response: known answers and invariants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from simulator.analysis import goal_seek, sobol, tornado
+from simulator.engine import Engine
+from simulator.errors import InputError
+from simulator.response import Response, levels_dict, lever_vector
+from simulator.scenario import Scenario, parse_scenario
+
+DRAWS = 1500
+
+
+def one_index(
+    plan: Scenario, groups: list[dict[str, Any]], *, target_score: float, target_rank: int = 63
+) -> Scenario:
+    """A PAPI-only plan with near-deterministic delivery, weights and effectiveness."""
+    raw = plan.to_dict()
+    papi = raw["indices"]["papi"]
+    papi["groups"] = [
+        {
+            "name_vi": g["id"],
+            "reliability": 0.9,
+            "concentration": 1e6,
+            "weight_concentration": 1e6,
+            "cost_exponent": 1.0,
+            **g,
+        }
+        for g in groups
+    ]
+    papi["effectiveness"] = {"mean": 0.6, "concentration": 1e6}
+    papi["target_score"] = target_score
+    papi["target_rank"] = target_rank
+    raw["indices"] = {"papi": papi}
+    return parse_scenario(raw, "known")
+
+
+def papi_point(plan: Scenario) -> tuple[float, np.ndarray]:
+    """The PAPI point forecast of the focal unit and its BAU attainment per dimension (by hand)."""
+    engine = Engine.from_scenario(plan)
+    focal = engine.focal["papi"]
+    y0 = float(engine.forecasts["papi"].mean[focal.position])
+    base = focal.base_points + (y0 - focal.base_points.sum()) / 8.0  # every dimension spans 9 points
+    return y0, (base - 1.0) / 9.0
+
+
+def slope(a0: float, weight: float) -> float:
+    """Points per unit completion: 9 · e · W · reliability · (1 − a⁰)."""
+    return 9.0 * 0.6 * weight * 0.9 * (1.0 - a0)
+
+
+@pytest.fixture(scope="module")
+def known(plan: Scenario) -> tuple[Scenario, Engine, float]:
+    y0, a0 = papi_point(plan)
+    x_star = 0.7
+    target = y0 + slope(a0[0], 0.8) * (x_star - 0.3)
+    scen = one_index(
+        plan,
+        [
+            {
+                "id": "g",
+                "planned": 0.5,
+                "bau": 0.3,
+                "weights": {"d1_participation": 0.8},
+                "cost_per_point": 0.1,
+            }
+        ],
+        target_score=target,
+    )
+    return scen, Engine.from_scenario(scen), x_star
+
+
+def test_goal_seek_known_answer(known: tuple[Scenario, Engine, float]) -> None:
+    scen, engine, x_star = known
+    res = goal_seek(engine, engine.point_uncertainties(), scen, q=0.5, tol=1e-5)
+    u = res.uniform["papi"]
+    assert u["reachable"] and u["delta"] == pytest.approx(x_star - 0.5, abs=2e-5)
+    (row,) = res.by_group["papi"]
+    assert row["reachable"] and row["level"] == pytest.approx(x_star, abs=2e-5)
+    assert row["p_both"] == 1.0 and res.plan_p_both["papi"] == 0.0
+
+
+def test_goal_seek_unreachable_is_a_plain_answer(engine: Engine, plan: Scenario) -> None:
+    hard = plan.with_targets("par_index", 99.0, 1)
+    res = goal_seek(engine, engine.uncertainties(500, 2), hard, q=0.8)
+    assert res.uniform["par_index"]["reachable"] is False
+    assert res.uniform["par_index"]["delta"] is None
+    assert 0.0 <= res.uniform["par_index"]["best_p_both"] < 0.8
+    assert all(not r["reachable"] and r["level"] is None for r in res.by_group["par_index"])
+    assert set(res.to_frame()["index"]) == set(plan.indices)
+
+
+def test_goal_seek_already_reached(engine: Engine, plan: Scenario) -> None:
+    res = goal_seek(engine, engine.uncertainties(500, 2), plan.with_targets("papi", 30.0, 63), q=0.8)
+    assert res.uniform["papi"]["delta"] == 0.0
+
+
+def test_goal_seek_rejects_bad_q(engine: Engine, plan: Scenario) -> None:
+    with pytest.raises(InputError, match="q"):
+        goal_seek(engine, engine.point_uncertainties(), plan, q=1.2)
+
+
+def test_response_equals_engine(engine: Engine, plan: Scenario) -> None:
+    unc = engine.uncertainties(DRAWS, 4)
+    resp = Response.build(engine, unc, plan)
+    rng = np.random.default_rng(0)
+    for x in (lever_vector(plan), resp.bau, np.ones(len(resp.keys)), rng.uniform(0, 1, len(resp.keys))):
+        result = engine.run(unc, plan.with_levels(levels_dict(plan, x)))
+        for i, r in result.indices.items():
+            y = resp.score(x, i)
+            assert np.allclose(y, r.score, atol=1e-4), i
+            assert np.array_equal(resp.rank(y, i), r.rank), i
+            assert resp.p_both(x, i) == pytest.approx(r.p_both, abs=2 / DRAWS), i
+
+
+def test_slopes_are_the_linear_part(engine: Engine, plan: Scenario) -> None:
+    unc = engine.uncertainties(DRAWS, 4)
+    resp = Response.build(engine, unc, plan)
+    x = np.clip(resp.bau + 0.1, 0, 1)
+    for i in plan.indices:
+        linear = resp.score(resp.bau, i) + resp.slopes(i) @ (x - resp.bau)
+        assert np.allclose(np.clip(linear, *resp.parts[i].bounds), resp.score(x, i), atol=1e-4)
+
+
+def test_tornado_signs_order_and_brackets(engine: Engine, plan: Scenario) -> None:
+    res = tornado(engine, engine.uncertainties(DRAWS, 1), plan)
+    for i, rows in res.rows.items():
+        assert {r["group"] for r in rows if r["group_index"] == i} == {g.id for g in plan.indices[i].groups}
+        widths = [abs(r["delta_p_both_up"]) + abs(r["delta_p_both_down"]) for r in rows]
+        assert widths == sorted(widths, reverse=True)
+        for r in rows:
+            assert r["delta_p_both_up"] >= 0 >= r["delta_p_both_down"]
+            assert r["delta_expected_rank_up"] <= 1e-12 <= r["delta_expected_rank_down"] + 2e-12
+            assert 0 <= r["level_down"] <= r["level"] <= r["level_up"] <= 1
+        b = res.brackets[i]
+        assert b["all_done"]["p_both"] >= res.plan[i]["p_both"] >= b["bau_only"]["p_both"]
+    assert {r["group_index"] for r in res.rows["par_index"]} == {"par_index", "sipas"}
+    frame = res.to_frame()
+    assert {"index", "group", "delta_p_both_up", "delta_p_both_down"} <= set(frame.columns)
+    assert res.to_dict()["indices"]["papi"]["tornado"][0]["group"]
+
+
+def test_tornado_same_seed_same_answer(engine: Engine, plan: Scenario) -> None:
+    a = tornado(engine, engine.uncertainties(500, 9), plan).to_dict()
+    b = tornado(engine, engine.uncertainties(500, 9), plan).to_dict()
+    assert a == b
+
+
+def test_sobol_bounds_and_intervals(engine: Engine, plan: Scenario) -> None:
+    res = sobol(engine, plan, draws=600, rng=3, n_boot=50)
+    frame = res.to_frame()
+    assert set(frame["source"]) == set(res.sources)
+    assert (frame["total"] >= -1e-12).all() and (frame["total"] <= 1.5).all()
+    assert (frame["total_lo"] <= frame["total"] + 1e-12).all() and (
+        frame["total"] <= frame["total_hi"] + 1e-12
+    ).all()
+    score = frame[(frame["output"] == "score")].groupby("index")["total"].sum()
+    assert (score > 0.5).all()  # the sources explain the score's variance
+    lever_sources = frame[(frame["output"] == "score") & frame["source"].isin(["delivery", "weights"])]
+    assert (lever_sources["total"] < 0.1).all()  # the peers and the national shock dominate
+    assert (
+        sobol(engine, plan, draws=200, rng=3, n_boot=10).to_dict()
+        == sobol(engine, plan, draws=200, rng=3, n_boot=10).to_dict()
+    )
