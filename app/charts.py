@@ -167,7 +167,7 @@ def probability_bars(
     )
     err = (
         alt.Chart(data)
-        .mark_errorbar(ticks=True)
+        .mark_rule(color=HISTORY, strokeWidth=2)
         .encode(x=x, xOffset=offset, y=alt.Y("lo:Q", title=tr("c_prob", lang)), y2="hi:Q")
     )
     text = (

@@ -214,6 +214,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "assumptions; open that plan to see it alone.",
     },
     "col_plan": {"vi": "Kế hoạch", "en": "Plan"},
+    "compare_cells": {
+        "vi": "Mỗi ô: khả năng đạt cả hai mục tiêu ± sai số Monte Carlo (mục tiêu điểm; hạng).",
+        "en": "Each cell: probability of both targets ± Monte Carlo error (score target; rank target).",
+    },
     "col_cost": {"vi": "Chi phí", "en": "Cost"},
     # export
     "export": {"vi": "Tải xuống", "en": "Download"},

@@ -152,7 +152,7 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         max_selections=3,
         format_func=lambda i: f"{entries[i].name} ({entries[i].province} {entries[i].year})",
     )
-    current = f"{tr('current_plan', lang)}: {ev.scenario.name}"
+    current = tr("current_plan", lang)
     plans = {current: ev.scenario}
     runs = {current: ev.result}
     for plan_id in picked:
@@ -176,10 +176,11 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         row = {}
         for index_id in ev.result.indices:
             rec = frame[(frame["plan"] == name) & (frame["index"] == index_id)].iloc[0]
-            head = tr("target_line", lang, score=number(rec.target_score, 2, lang), rank=rec.target_rank)
-            row[f"{INDEX_NAMES[index_id]} · {head}"] = prob_with_error(rec.p_both, rec.se_p_both, lang)
+            target = f"≥ {number(rec.target_score, 2, lang)}; ≤ {rec.target_rank}"
+            row[INDEX_NAMES[index_id]] = f"{prob_with_error(rec.p_both, rec.se_p_both, lang)}  ({target})"
         row[tr("col_cost", lang)] = f"{number(plans[name].cost(), 1, lang)} {plans[name].currency}"
         table[name] = row
+    st.caption(tr("compare_cells", lang))
     st.dataframe(pd.DataFrame(table).T, width="stretch")
     bars = pd.DataFrame(
         {

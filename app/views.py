@@ -42,7 +42,7 @@ h2 {padding-top: 0.2rem !important;}
 
 _PRESENT = """
 <style>
-html, body, [class*="st-"] {font-size: 19px;}
+html {font-size: 19px;}
 section[data-testid="stSidebar"], header[data-testid="stHeader"] {display: none;}
 [data-testid="stMetricValue"] {font-size: 3.0rem;}
 [class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: 3.8rem;}

@@ -22,6 +22,7 @@ from simulator.outcomes import IndexResult, SimulationResult
 from simulator.scenario import IndexPlan, Scenario
 
 KEYS = ("score", "rank", "both")
+_SHORT = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
 
 _TEXT: dict[str, dict[str, str]] = {
     "brief": {"vi": "Bản tóm tắt cho Ban Chỉ đạo", "en": "Brief for the steering committee"},
@@ -354,8 +355,10 @@ h1{font-size:17pt;margin:0 0 2px} h2{font-size:12pt;margin:14px 0 4px;border-bot
 td,th{border-bottom:1px solid #e2e6ea;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f1f4f8} .num{text-align:right;white-space:nowrap} .big{font-size:13pt;font-weight:700}
 .charts{display:flex;gap:10px;flex-wrap:wrap} .chart{flex:1;min-width:260px}
-.chart h3{font-size:10pt;margin:6px 0 2px} .note{color:#556;font-size:9pt} ul{margin:2px 0 0 18px;padding:0}
-li{font-size:9pt;margin:1px 0} @page{size:A4;margin:12mm} @media print{body{margin:0}}
+.chart h3{font-size:10pt;margin:6px 0 2px} .note{color:#556;font-size:9pt} ul{margin:2px 0 0 16px;padding:0}
+li{font-size:8pt;margin:0} @page{size:A4;margin:10mm} @media print{body{margin:0}}
+.levels{display:flex;gap:10px} .levels table{font-size:8.5pt} .levels td{padding:1px 4px}
+.assumed{columns:2;column-gap:18px;font-size:8pt} .assumed h3{break-after:avoid}
 """
 
 
@@ -371,7 +374,7 @@ def html_brief(
     e = html.escape
     notes = notes or {i: assumptions(scenario, i, lang=lang) for i in scenario.indices}
     head = (
-        f"<tr><th>{e(text('index', lang))}</th><th>{e(text('target', lang))}</th>"
+        f"<tr><th>{e(text('index', lang))}</th>"
         + "".join(f"<th class=num>{e(text(f'p_{k}', lang))}</th>" for k in KEYS)
         + f"<th class=num>{e(text('score_interval', lang))}</th>"
         f"<th class=num>{e(text('expected_rank', lang))}</th></tr>"
@@ -392,11 +395,14 @@ def html_brief(
                 f"{e(text('vs_bau', lang))}</span></td>"
             )
         target = f"≥ {score_text(r.target_score, plan, lang)}; {text('rank', lang).lower()} ≤ {r.target_rank}"
+        target = (
+            f"<b>{e(_SHORT[index_id])}</b><br><span class=note>{e(text('target', lang))}: {e(target)}</span>"
+        )
         interval = (
             f"{score_text(q['mean'], plan, lang)} ({number(q['p05'], 1, lang)}–{number(q['p95'], 1, lang)})"
         )
         rows.append(
-            f"<tr><td><b>{e(text(index_id, lang))}</b></td><td>{e(target)}</td>{''.join(cells)}"
+            f"<tr><td style='min-width:120px'>{target}</td>{''.join(cells)}"
             f"<td class=num>{e(interval)}</td><td class=num>{e(number(r.expected_rank, 1, lang))}"
             f"/{r.n_units}</td></tr>"
         )
@@ -407,15 +413,20 @@ def html_brief(
             f"<div class=note>{e(text('rank_chart', lang))}</div>{_svg_ranks(rank_frame(r, b))}</div>"
         )
     levels = levels_frame(scenario, lang)
-    level_rows = "".join(
-        f"<tr><td>{e(text(g.index, lang))}</td><td>{e(g.name)}</td>"
-        f"<td class=num>{e(percent(g.bau, 0, lang))}</td>"
-        f"<td class=num><b>{e(percent(g.planned, 0, lang))}</b></td>"
-        f"<td class=num>{e(percent(g.reliability, 0, lang))}</td></tr>"
-        for g in levels.itertuples()
+    level_tables = "".join(
+        f"<table><tr><th>{e(_SHORT[i])}</th><th class=num>BAU</th><th class=num>{e(text('planned', lang))}"
+        f"</th><th class=num>{e(text('reliability', lang))}</th></tr>"
+        + "".join(
+            f"<tr><td>{e(g.name)}</td><td class=num>{e(percent(g.bau, 0, lang))}</td>"
+            f"<td class=num><b>{e(percent(g.planned, 0, lang))}</b></td>"
+            f"<td class=num>{e(percent(g.reliability, 0, lang))}</td></tr>"
+            for g in levels[levels["index"] == i].itertuples()
+        )
+        + "</table>"
+        for i in scenario.indices
     )
     assumed = "".join(
-        f"<h3 style='font-size:10pt;margin:6px 0 0'>{e(text(i, lang))}</h3><ul>"
+        f"<h3 style='font-size:9pt;margin:4px 0 0'>{e(_SHORT[i])}</h3><ul>"
         + "".join(f"<li>{e(a)}</li>" for a in lst)
         + "</ul>"
         for i, lst in notes.items()
@@ -437,9 +448,6 @@ def html_brief(
         f"<p class=note>{e(text('mc_note', lang))} {e(text('model_note', lang))} "
         f"{e(text('cost', lang))}: {e(cost)}.</p>"
         f"<div class=charts>{''.join(charts)}</div>"
-        f"<h2>{e(text('levels', lang))}</h2><table><tr><th>{e(text('index', lang))}</th>"
-        f"<th>{e(text('group', lang))}</th><th class=num>{e(text('bau', lang))}</th>"
-        f"<th class=num>{e(text('planned', lang))}</th><th class=num>{e(text('reliability', lang))}</th></tr>"
-        f"{level_rows}</table>"
-        f"<h2>{e(text('assumptions', lang))}</h2>{plan_notes}{assumed}</body></html>"
+        f"<h2>{e(text('levels', lang))}</h2><div class=levels>{level_tables}</div>"
+        f"<h2>{e(text('assumptions', lang))}</h2>{plan_notes}<div class=assumed>{assumed}</div></body></html>"
     )
