@@ -41,7 +41,8 @@ PAPI_EIGHT_DIMENSIONS_FROM = 2018
 LEVEL_STEP_PRIOR = {"papi": 0.1, "par_index": 1.5, "sipas": 1.5}  # prior sd, yearly level change/dim
 LEVEL_PRIOR_DF = 3.0  # weight of that prior, in pseudo-changes
 SPREAD_STEP_PRIOR = 0.1  # prior sd of the yearly change of the log cross-sectional sd
-NEW_DIMENSION_SD = 1.0  # sd of a new dimension's national mean without component data
+NEW_DIMENSION_RANGE = (1.0, 10.0)  # a never-observed dimension's national mean: uniform on its scale
+LEVEL_REVERSION = 0.5  # PAPI level: share of the gap to the mean of past (chained) levels closed
 BORROWED_PERSISTENCE = (0.6, 0.15)  # phi (estimate, sd) from PAPI 2011-2020 lag-1 correlations
 MIN_PERSISTENCE_PAIRS = 10
 MIN_MEAN_PAIRS = 30
@@ -333,9 +334,9 @@ def _level_forecast(
     last: tuple[int, float, float],
     steps: list[tuple[int, float, float]],
     year: int,
-    dim_sd: float,
     *,
     drift: bool,
+    reversion: float = 0.0,
 ) -> tuple[float, float, float]:
     """Location ``L_T``, scale and degrees of freedom of the national level (random walk).
 
@@ -346,8 +347,11 @@ def _level_forecast(
     ``c ~ N(delta g, s^2 (g + m/s0^2))``; weights ``w = 1/(g + m/s0^2)``. With a conjugate prior
     (assumption) ``s^2 ~ Scaled-Inv-chi2(nu0, s0^2)`` and ``n`` changes,
     ``l_T ~ t_nu(l_last + delta h, s^2 (h + h^2/sum(w g^2)) + var(l_last))``, ``h = T - t_last``,
-    ``nu = nu0 + n - [drift]``. At a definition break the ``D_T - D_last`` new dimensions are
-    exchangeable with the old ones (assumption): each adds ``dim_sd^2`` to the variance.
+    ``nu = nu0 + n - [drift]``. With ``reversion`` ``k`` the centre moves ``k`` of the way to the
+    mean of the past levels chained by the changes (``l_last - sum of later changes``). At a
+    definition break (assumption) each of the ``D_T - D_last`` new dimensions has a national mean
+    uniform on the dimension's scale (:data:`NEW_DIMENSION_RANGE`): mean ``(a + b)/2`` and variance
+    ``(b - a)^2/12`` each, added to the old dimensions' ``D_last l_T``.
     """
     t_last, l_last, var_last = last
     s0 = LEVEL_STEP_PRIOR.get(index_id, 1.5)
@@ -359,9 +363,17 @@ def _level_forecast(
     s2 = (LEVEL_PRIOR_DF * s0**2 + float(np.sum(w * (c - delta * g) ** 2))) / df
     h = year - t_last
     var = s2 * (h + (h * h / np.sum(w * g * g) if use_drift else 0.0)) + var_last
+    chained = l_last - np.concatenate([[0.0], np.cumsum(c[::-1])])
+    centre = l_last + delta * h + reversion * (float(np.mean(chained)) - l_last)
     d_target, d_last = dimensions(index_id, year), dimensions(index_id, t_last)
-    scale2 = d_target**2 * var + max(d_target - d_last, 0) * dim_sd**2
-    return d_target * (l_last + delta * h), float(np.sqrt(scale2)), float(df)
+    new, (a, b) = max(d_target - d_last, 0), NEW_DIMENSION_RANGE
+    if new:
+        return (
+            d_last * centre + new * (a + b) / 2,
+            float(np.sqrt(d_last**2 * var + new * (b - a) ** 2 / 12)),
+            float(df),
+        )
+    return d_target * centre, float(d_target * np.sqrt(var)), float(df)
 
 
 def _spread_logsd(index_id: str, from_year: int, year: int, base_var: float, steps: np.ndarray) -> float:
@@ -383,7 +395,8 @@ def _fit_panel(past: History, year: int) -> dict:
     earlier mean. A unit last seen ``k`` years ago decays toward the field (assumption):
     ``x_i = phi^(k-1) (z_i, zbar_i)``, ``tau_i^2 = sigma^2 sum_{j<k} phi^(2j)``; a unit never seen
     is drawn from the field, ``x_i = 0``, ``tau_i = 1``. ``S_T = s_last (D_T/D_last)^(1/2)``
-    (assumption at a break). The level is :func:`_level_forecast` of ``m_t / D_t`` without drift.
+    (assumption at a break). The level is :func:`_level_forecast` of ``m_t / D_t`` without drift,
+    partly reverting to the mean of its past levels (:data:`LEVEL_REVERSION`, assumption).
     """
     n = len(past.units)
     counts = past.observations.dropna(subset=["score"]).groupby("year")["unit"].nunique()
@@ -426,13 +439,22 @@ def _fit_panel(past: History, year: int) -> dict:
             steps.append((gap, float(np.mean(both.iloc[1] - both.iloc[0])), 0.0))
         elif d[j] == d[j - 1]:
             steps.append((gap, float(m[j] - m[j - 1]) / d[j], 0.0))
-    dim_sd = float(dims.iloc[-1].dropna().std(ddof=1)) if dims is not None else NEW_DIMENSION_SD
     last = (years[-1], m[-1] / d[-1], 0.0)
-    level, scale, df = _level_forecast(past.index_id, last, steps, year, dim_sd, drift=False)
+    level, scale, df = _level_forecast(
+        past.index_id, last, steps, year, drift=False, reversion=LEVEL_REVERSION
+    )
     spread = s[-1] * np.sqrt(dimensions(past.index_id, year) / dimensions(past.index_id, years[-1]))
-    notes = [*_prior_notes(past.index_id), "assumption: a unit with a gap decays toward the field"]
+    notes = [
+        *_prior_notes(past.index_id),
+        "assumption: a unit with a gap decays toward the field",
+        f"assumption: the level moves {LEVEL_REVERSION:g} of the way to the mean of its past levels "
+        "(chosen on the 2013-2020 backtest, so in-sample there)",
+    ]
     if dimensions(past.index_id, year) != dimensions(past.index_id, years[-1]):
-        notes.append("assumption: new dimensions are exchangeable with the old ones (level and spread)")
+        notes.append(
+            "assumption: the national mean of each of the new dimensions is uniform on its 1-10 scale; "
+            "the spread scales with the square root of the number of dimensions"
+        )
     logsd = _spread_logsd(past.index_id, years[-1], year, 0.0, np.array(log_steps))
     chol = np.linalg.cholesky(np.asarray(res.cov_params()) + 1e-12 * np.eye(X.shape[1]))
     return _parts(level, scale, df, spread, logsd, design, beta, chol, position_sd, notes)
@@ -560,7 +582,7 @@ def _fit_league(past: History, year: int) -> dict:
     ]
     last = fitted[-1]
     last_level = (last, levels[last], fits[last][2] / dim[last] ** 2)
-    level, scale, df = _level_forecast(past.index_id, last_level, steps, year, NEW_DIMENSION_SD, drift=True)
+    level, scale, df = _level_forecast(past.index_id, last_level, steps, year, drift=True)
     t_sig = max(t for t in fitted if fits[t][4])
     spread = fits[t_sig][1] * np.sqrt(dimensions(past.index_id, year) / dimensions(past.index_id, t_sig))
     logsd = _spread_logsd(past.index_id, t_sig, year, fits[t_sig][3], np.array([]))
