@@ -92,7 +92,11 @@ class _Problem:
         return self.cost(d) <= self.available + 1e-9
 
 
-def _problem(resp: Response, scenario: Scenario, weights: dict[str, float], budget: float) -> _Problem:
+def _problem(
+    resp: Response, scenario: Scenario, weights: dict[str, float], budget: float, cache: dict | None = None
+) -> _Problem:
+    """The problem at one budget; ``cache`` shares exact objective values between budgets."""
+    cache = {} if cache is None else cache
     groups = [g for p in scenario.indices.values() for g in p.groups]
     affects = set(weights) | ({"sipas"} if "par_index" in weights and "sipas" in scenario.indices else set())
     free = np.array([j for j, (i, _) in enumerate(resp.keys) if i in affects])
@@ -107,9 +111,12 @@ def _problem(resp: Response, scenario: Scenario, weights: dict[str, float], budg
     ids = list(weights)
 
     def true(d: np.ndarray) -> float:
-        full = x.copy()
-        full[free] = resp.bau[free] + d
-        return float(sum(weights[i] * resp.p_both(full, i) for i in ids))
+        key = np.asarray(d, float).tobytes()
+        if key not in cache:
+            full = x.copy()
+            full[free] = resp.bau[free] + d
+            cache[key] = float(sum(weights[i] * resp.p_both(full, i) for i in ids))
+        return cache[key]
 
     constant, scale, margin, slopes = 0.0, [], [], []
     for i in ids:  # keep the pivotal draws: missed at BAU, met with every free lever at 100 %
@@ -140,7 +147,7 @@ def _gains(p: _Problem, margins: list[np.ndarray]) -> np.ndarray:
         p.constant
         + np.zeros(p.lo.size)
         + sum(
-            w * np.mean(m[:, None] + STEP * s >= 0, axis=0)
+            w / m.size * np.count_nonzero(s * STEP >= -m[:, None], axis=0)
             for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
             if m.size
         )
@@ -380,15 +387,16 @@ def optimise(
         raise InputError("budget", f"{budget} must be a number ≥ 0")
     w = _weights(scenario, weights)
     resp = response or Response.build(engine, unc, scenario)
-    p = _problem(resp, scenario, w, budget)
+    cache: dict[bytes, float] = {}
+    p = _problem(resp, scenario, w, budget, cache)
     plan_d = np.maximum(resp.planned[p.free] - p.lo, 0.0)
     budgets = _frontier_budgets(scenario, budget, p, frontier_points)
-    rows, solutions = _frontier(resp, scenario, w, budgets, method)
+    rows, solutions = _frontier(resp, scenario, w, budgets, method, cache)
     best = solutions[float(budget)]
     if p.feasible(plan_d):  # the plan itself is a start too: keep whichever answer is better
         alt = _solve(p, plan_d, method)
         best = alt if p.true(alt) > p.true(best) else best
-    more = _solve(_problem(resp, scenario, w, budget + 1.0), best, method)
+    more = _solve(_problem(resp, scenario, w, budget + 1.0, cache), best, method)
     full = resp.planned.copy()
     full[p.free] = p.lo + best
     ids = list(w)
@@ -440,14 +448,20 @@ def frontier(
 
 
 def _frontier(
-    resp: Response, scenario: Scenario, weights: dict[str, float], budgets: np.ndarray, method: str
+    resp: Response,
+    scenario: Scenario,
+    weights: dict[str, float],
+    budgets: np.ndarray,
+    method: str,
+    cache: dict | None = None,
 ) -> tuple[list[dict[str, float]], dict[float, np.ndarray]]:
+    cache = {} if cache is None else cache
     rows: list[dict[str, float]] = []
     solutions: dict[float, np.ndarray] = {}
     prev: np.ndarray | None = None
     prev_value = -np.inf
     for b in np.sort(budgets):
-        p = _problem(resp, scenario, weights, float(b))
+        p = _problem(resp, scenario, weights, float(b), cache)
         start = np.zeros_like(p.lo) if prev is None else prev
         d = _solve(p, start, method)
         if p.true(d) < prev_value:
