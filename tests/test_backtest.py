@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from simulator.backtest import backtest, crps_normal, crps_sample, league_experiment
+from simulator.backtest import _persistence, backtest, crps_normal, crps_sample, league_experiment
 from simulator.errors import InputError
 from simulator.history import load_history
 
@@ -49,10 +49,33 @@ def test_papi_backtest_table_and_acceptance_numbers() -> None:
     # reading: the 2018 definition break is missed by every forecast made before it)
     calm = table[table["year"].isin([2013, 2014, 2015, 2016, 2017, 2019, 2020])]
     assert 0.85 <= np.average(calm["coverage90"], weights=calm["n_units"]) <= 0.95
+    assert 0.85 <= overall["coverage90"] <= 0.95
+    assert table.loc[table["year"] == 2018, "coverage90"].item() >= 0.85  # the break is covered
+    assert overall["crps_skill"] >= 0.15
     assert overall["crps"] < overall["crps_persistence"]
     assert overall["mae"] < overall["mae_persistence"]
     assert (table["rank_interval_width"] > 20).all()
     json.dumps(result.to_dict())
+
+
+@pytest.mark.parametrize("year", [2015, 2018, 2019])
+def test_persistence_benchmark_is_as_specified(year: int) -> None:
+    """Last score + N(0, sd of all year-to-year changes before T), per dimension x D_T/D."""
+    history = load_history("papi")
+    obs = history.before(year).observations.dropna(subset=["score"])
+    dims = obs["year"].map(lambda y: 8 if y >= 2018 else 6)
+    wide = (obs["score"] / dims).groupby([obs["year"], obs["unit"]]).first().unstack()
+    changes = [
+        (wide.loc[t] - wide.loc[t - 1]).dropna()
+        for t in wide.index
+        if t - 1 in wide.index and (t >= 2018) == (t - 1 >= 2018)
+    ]
+    d_target = 8 if year >= 2018 else 6
+    last = wide.ffill().iloc[-1] * d_target
+    last_model, sd_model = _persistence(history.before(year), year)
+    expected = last.reindex(list(history.units.names)).to_numpy()
+    np.testing.assert_allclose(last_model, expected, rtol=1e-12)
+    assert sd_model == pytest.approx(float(np.concatenate(changes).std(ddof=1)) * d_target, rel=1e-12)
 
 
 def test_backtest_is_reproducible_and_validates_years() -> None:
