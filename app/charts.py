@@ -44,7 +44,9 @@ def score_chart(hist: pd.DataFrame, target: float, lang: str, big: bool = False)
     bars = (
         alt.Chart(data[data["series"] == tr("c_plan", lang)])
         .mark_bar(opacity=0.85)
-        .encode(x=x, x2="hi:Q", y=y, color=color, tooltip=[alt.Tooltip("share:Q", format=".1%")])
+        .encode(
+            x=x, x2="hi:Q", y=y, y2=alt.datum(0), color=color, tooltip=[alt.Tooltip("share:Q", format=".1%")]
+        )
     )
     bau = (
         alt.Chart(data[data["series"] == tr("c_bau", lang)])

@@ -16,6 +16,8 @@ _CSS = """
 <style>
 .block-container {padding-top: 2.4rem; padding-bottom: 2rem; max-width: 100%;}
 [data-testid="stMetricValue"] {font-size: 2.1rem; font-weight: 700; line-height: 1.15;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important;}
 [data-testid="stMetricLabel"] p {font-size: 1.0rem;}
 [data-testid="stMetricDelta"] {font-size: 0.95rem;}
 [class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: 2.9rem;}
@@ -44,8 +46,8 @@ _PRESENT = """
 <style>
 html {font-size: 19px;}
 section[data-testid="stSidebar"], header[data-testid="stHeader"] {display: none;}
-[data-testid="stMetricValue"] {font-size: 3.0rem;}
-[class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: 3.8rem;}
+[data-testid="stMetricValue"] {font-size: 2.3rem;}
+[class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: 3.2rem;}
 [data-testid="stMetricLabel"] p {font-size: 1.25rem;}
 [data-testid="stMetricDelta"] {font-size: 1.15rem;}
 .bau-mark span {font-size: 0.9rem;}
