@@ -41,7 +41,7 @@ from simulator.outcomes import mc_se
 from simulator.response import Response, levels_dict
 from simulator.scenario import Scenario
 
-OPTIMISER_DRAWS = 20_000  # draws the app and the CLI use for the optimiser by default
+OPTIMISER_DRAWS = 10_000  # at most this many draws for the optimiser in the app (MC error shown there)
 STEP = 0.01  # grid of the polish and of the greedy solver: one completion point
 METHODS = ("greedy", "surrogate")
 _SQRT2PI = float(np.sqrt(2 * np.pi))
