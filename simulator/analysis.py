@@ -2,17 +2,9 @@
 
 Everything here evaluates many lever settings on one :class:`~simulator.engine.Uncertainties`
 record, so differences are the levers' effect, not noise (STYLE §2). The workhorse is
-:class:`Response`: for fixed draws the focal score is piecewise linear in the completion levels,
-
-.. math::
-
-    y_{d}(x) = y_{d}(x^0) + \\sum_g B^{+}_{dg}(x_g - x^0_g)^{+} - B^{-}_{dg}(x^0_g - x_g)^{+},
-
-because ``a_s = a⁰_s + e_s Σ_g W̃_gs D_g (x_g − x⁰_g) h_s`` is linear while no attainment reaches 0
-or 1 (the engine clips there; see docs/decisions.md). The slopes come from one engine run per
-group and direction; the peers' scores do not depend on the focal unit's levers, so the target
-"score ≥ t and rank ≤ k" is one threshold per draw,
-``τ_d = max(t, c_{k,d})`` with ``c_{k,d}`` the k-th highest score among the other units.
+:class:`~simulator.response.Response`: the engine's lever step with the peers and every uncertain
+input frozen from one pass at BAU, exact at any levels, and the per-draw threshold ``τ_d`` such
+that both targets are met iff the focal score ``y_d ≥ τ_d``.
 
 * :func:`tornado` — each group ±10 points (clipped to [0, 1]) and the two brackets.
 * :func:`goal_seek` — the smallest uniform rise, and each group's smallest level, reaching
