@@ -217,7 +217,7 @@ class Engine:
             for index_id in kept:
                 u = _block(unc.by_index[index_id], block)
                 plan = scenario.indices[index_id]
-                scores, points, base_points = self._index_scores(index_id, plan, u, deviations, focal_scores)
+                scores, points, base_points = self.index_scores(index_id, plan, u, deviations, focal_scores)
                 pos = self.focal[index_id].position
                 deviations[index_id] = scores - self.forecasts[index_id].mean[None, :]
                 focal = scores[:, pos]
@@ -245,7 +245,7 @@ class Engine:
             indices={i: results[i] for i in scenario.indices},
         )
 
-    def _index_scores(
+    def index_scores(
         self,
         index_id: str,
         plan: IndexPlan,
@@ -253,6 +253,17 @@ class Engine:
         deviations: dict[str, np.ndarray],
         focal_scores: dict[str, np.ndarray],
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Scores of every unit, and the focal unit's sub-criterion points and BAU points, on ``u``.
+
+        Returns ``(scores (draws, N), points (draws, S), base_points (draws, S))``. Indices that feed
+        another (SIPAS) must be evaluated first: ``deviations`` and ``focal_scores`` carry their
+        draws. Used by :meth:`run` block by block and by analyses that need the peers' scores.
+
+        Raises
+        ------
+        InputError
+            When the forecast yields non-finite scores (e.g. a user table too thin to fit).
+        """
         fc = self.forecasts[index_id]
         focal = self.focal[index_id]
         spec = plan.spec
@@ -272,6 +283,13 @@ class Engine:
         unit_scale = np.sqrt(np.clip(1 - extra_unit / np.maximum(unit_var, 1e-12), 0.0, 1.0))
         common_scale = float(np.sqrt(max(0.0, 1 - extra_common / max(fc.common_sd**2, 1e-12))))
         scores = fc.simulate(shocks=u.forecast, unit_scale=unit_scale, common_scale=common_scale)
+        if not np.isfinite(scores).all():
+            bad = fc.units[int(np.flatnonzero(~np.isfinite(scores).all(axis=0))[0])]
+            raise InputError(
+                f"indices.{index_id}",
+                f"the business-as-usual forecast of {bad} is not a "
+                "number; the history is too thin to fit: load a fuller results table",
+            )
         if feed is not None:
             scores = scores + feed
         bau_total = scores[:, focal.position]

@@ -16,7 +16,7 @@ k − 1 peers are strictly higher). Above BAU and while no attainment reaches 1 
 ``y_d(x) = y_d(x⁰) + B_d·(x − x⁰)``, with the slopes of :meth:`Response.slopes`.
 
 The engine's public result keeps only the focal unit, so :meth:`Response.build` reads the field
-through ``Engine._index_scores``; tests check that :meth:`Response.score` and the ranks equal
+through ``Engine.index_scores``; tests check that :meth:`Response.score` and the ranks equal
 :meth:`Engine.run` at random levels.
 """
 
@@ -135,7 +135,7 @@ class Response:
             if index_id not in scenario.indices:
                 continue
             plan, u, f = bau_s.indices[index_id], unc.by_index[index_id], engine.focal[index_id]
-            scores, points, base_points = engine._index_scores(index_id, plan, u, deviations, focal)
+            scores, points, base_points = engine.index_scores(index_id, plan, u, deviations, focal)
             deviations[index_id] = scores - engine.forecasts[index_id].mean[None, :]
             focal[index_id] = scores[:, f.position]
             spec = plan.spec
