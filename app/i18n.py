@@ -190,11 +190,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "budget_of": {"vi": " trên ngân sách {budget}", "en": " of a {budget} budget"},
     "all_assumptions": {"vi": "Tất cả giả định", "en": "All assumptions"},
     "p_both_chart": {"vi": "Khả năng đạt cả hai mục tiêu", "en": "Probability of both targets"},
-    # decisions
-    "decisions_missing": {
-        "vi": "Thẻ Quyết định (phân tích nhóm nhiệm vụ đáng đầu tư nhất) đang được phát triển.",
-        "en": "The Decisions tab (which task group buys the most) is being built.",
-    },
     # compare
     "compare_intro": {
         "vi": "So sánh kế hoạch hiện tại với tối đa 3 kế hoạch đã lưu, trên cùng bộ số ngẫu nhiên.",

@@ -12,7 +12,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import importlib.util  # noqa: E402
 
 import streamlit as st  # noqa: E402
 
@@ -83,15 +82,12 @@ for key, tab in zip(TAB_KEYS, tabs, strict=True):
         elif key in INDEX_TABS:
             index_tab(ev, key, lang, big)
         elif key == "tab_decisions":
-            if importlib.util.find_spec("app.decisions_tab") is None:
-                st.info(tr("decisions_missing", lang))
-            else:
-                from app import decisions_tab
+            from app import decisions_tab
 
-                try:
-                    decisions_tab.render(ev.engine, ev.scenario, ev.unc, lang)
-                except Exception as exc:  # another module's failure must not take the app down
-                    st.error(tr("unexpected", lang, kind=state.error_text(exc)[0], problem=exc))
+            try:
+                decisions_tab.render(ev.engine, ev.scenario, ev.unc, lang)
+            except Exception as exc:  # an analysis failure must not take the app down
+                st.error(tr("unexpected", lang, kind=state.error_text(exc)[0], problem=exc))
         elif key == "tab_compare":
             compare_tab(ev, lang, big)
         else:
