@@ -17,7 +17,7 @@ _VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": [""
 _EN_LOCALE = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]}
 
 
-def _finish(chart: alt.TopLevelMixin, lang: str, big: bool, height: int) -> alt.TopLevelMixin:
+def finish(chart: alt.TopLevelMixin, lang: str, big: bool, height: int) -> alt.TopLevelMixin:
     size = 16 if big else 13
     return (
         chart.properties(height=height + (60 if big else 0))
@@ -59,7 +59,7 @@ def score_chart(hist: pd.DataFrame, target: float, lang: str, big: bool = False)
         .mark_text(color=TARGET, align="left", dx=4, dy=-4, baseline="top", fontSize=14 if big else 12)
         .encode(x="t:Q", y=alt.value(0), text="text:N")
     )
-    return _finish(alt.layer(bars, bau, rule, label), lang, big, 230)
+    return finish(alt.layer(bars, bau, rule, label), lang, big, 230)
 
 
 def rank_chart(frame: pd.DataFrame, target_rank: int, lang: str, big: bool = False) -> alt.TopLevelMixin:
@@ -90,7 +90,7 @@ def rank_chart(frame: pd.DataFrame, target_rank: int, lang: str, big: bool = Fal
         .mark_line(interpolate="step", strokeWidth=2)
         .encode(x=alt.X("rank:Q", scale=x_scale), y=y, color=color)
     )
-    return _finish(alt.layer(zone, bars, bau), lang, big, 230)
+    return finish(alt.layer(zone, bars, bau), lang, big, 230)
 
 
 def fan_chart(
@@ -121,7 +121,7 @@ def fan_chart(
         .encode(x=x, y=alt.Y("mid:Q", scale=y_scale), color=color, tooltip=["year:O", "mid:Q"])
     )
     rule = alt.Chart(pd.DataFrame({"t": [target]})).mark_rule(color=TARGET, strokeDash=[2, 2]).encode(y="t:Q")
-    return _finish(alt.layer(band, mid, hist, rule), lang, big, 220)
+    return finish(alt.layer(band, mid, hist, rule), lang, big, 220)
 
 
 def components_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.TopLevelMixin:
@@ -148,7 +148,7 @@ def components_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.T
         .mark_tick(color=HISTORY, thickness=3, size=22 if big else 18)
         .encode(x="bau:Q", y=y, tooltip=tips)
     )
-    return _finish(alt.layer(top, plan, bau), lang, big, 32 * len(data))
+    return finish(alt.layer(top, plan, bau), lang, big, 32 * len(data))
 
 
 def probability_bars(
@@ -177,4 +177,4 @@ def probability_bars(
         .mark_text(dy=-10, fontSize=15 if big else 12)
         .encode(x=x, xOffset=offset, y="hi:Q", text=alt.Text("p:Q", format=".0%"))
     )
-    return _finish(alt.layer(bars, err, text), lang, big, 260)
+    return finish(alt.layer(bars, err, text), lang, big, 260)

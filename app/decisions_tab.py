@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app.charts import finish
 from simulator.analysis import goal_seek, tornado
 from simulator.engine import Engine, Uncertainties
 from simulator.labels import number, percent, t
@@ -110,7 +111,7 @@ def _name(row: dict, lang: str) -> str:
 def render(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str) -> None:
     """Draw the Decisions tab for ``scenario`` on the app's draws ``unc``."""
     key = scenario.to_toml()
-    q = st.slider(tr("goal_q", lang), 0.5, 0.95, 0.8, 0.05, key="decisions_q")
+    q = st.slider(tr("goal_q", lang), 50, 95, 80, 5, format="%d %%", key="decisions_q") / 100
     with st.spinner("…"):
         torn, goal = _analyses(key, unc.seed, unc.draws, q, engine, scenario, unc)
     st.subheader(tr("tornado", lang))
@@ -131,12 +132,13 @@ def render(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str) ->
             alt.Chart(pd.DataFrame(rows))
             .mark_bar()
             .encode(
-                y=alt.Y("group:N", sort=order, title=tr("group", lang)),
+                y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=520)),
                 x=alt.X("delta:Q", title=tr("delta_p", lang)),
                 color=alt.Color("side:N", title=None),
                 tooltip=["group", "side", alt.Tooltip("delta:Q", format=".2f")],
             )
         )
+        chart = finish(chart, lang, False, 24 * len(order)).properties(height=alt.Step(24))
         st.altair_chart(chart, width="stretch")
         b = item["brackets"]
         st.caption(
@@ -228,4 +230,4 @@ def _render_optimiser(engine: Engine, scenario: Scenario, unc: Uncertainties, la
         )
     )
     rule = alt.Chart(pd.DataFrame({"budget": [budget]})).mark_rule(strokeDash=[4, 4]).encode(x="budget:Q")
-    st.altair_chart(chart + rule, width="stretch")
+    st.altair_chart(finish(chart + rule, lang, False, 300), width="stretch")
