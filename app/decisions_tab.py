@@ -16,8 +16,9 @@ import streamlit as st
 from app.charts import finish
 from simulator.analysis import goal_seek, tornado
 from simulator.engine import Engine, Uncertainties
-from simulator.labels import number, percent, t
+from simulator.labels import number, percent, prob_with_error, t
 from simulator.optimize import OPTIMISER_DRAWS, optimise
+from simulator.outcomes import mc_se
 from simulator.response import Response
 from simulator.scenario import Scenario
 
@@ -150,16 +151,18 @@ def render(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str) ->
             )
         )
     st.subheader(tr("goal", lang))
+
+    def pe(p: float) -> str:  # a probability with its Monte Carlo error
+        return prob_with_error(p, mc_se(p, unc.draws), lang)
+
     for index_id, item in goal["indices"].items():
         u = item["uniform"]
         if u["reachable"] and u["delta"] == 0:
-            text = tr("already", lang, p=percent(u["p_both"], 1, lang))
+            text = tr("already", lang, p=pe(u["p_both"]))
         elif u["reachable"]:
-            text = tr(
-                "uniform_ok", lang, d=number(100 * u["delta"], 1, lang), p=percent(u["p_both"], 1, lang)
-            )
+            text = tr("uniform_ok", lang, d=number(100 * u["delta"], 1, lang), p=pe(u["p_both"]))
         else:
-            text = tr("not_reachable", lang, p=percent(u["best_p_both"], 1, lang))
+            text = tr("not_reachable", lang, p=pe(u["best_p_both"]))
         st.markdown(f"**{t(index_id, lang)}**: {text}")
         table = pd.DataFrame(
             [
@@ -169,7 +172,7 @@ def render(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str) ->
                     tr("level_needed", lang): (
                         percent(r["level"], 1, lang)
                         if r["reachable"]
-                        else tr("no", lang, p=percent(r["best_p_both"], 1, lang))
+                        else tr("no", lang, p=pe(r["best_p_both"]))
                     ),
                 }
                 for r in item["by_group"]
