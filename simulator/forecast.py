@@ -16,45 +16,28 @@ innovations* of sd ``tau_i`` and *parameter shocks* ``eta`` for the persistence 
 ``unit_scale`` of :meth:`BAUForecast.simulate`; all shocks zero give :attr:`BAUForecast.mean`.
 
 The two regimes differ only in how ``L``, ``S``, ``x`` and ``beta`` are estimated:
-``_fit_panel`` (full panel: PAPI) and ``_fit_league`` (partial league tables: PAR INDEX, SIPAS).
+:func:`simulator.panel.fit_panel` (full panel: PAPI) and :func:`simulator.league.fit_league`
+(partial league tables: PAR INDEX, SIPAS); the national level and spread they share are in
+:mod:`simulator.field`.
 The equations and every assumption (each labelled "assumption") are in ``docs/forecast.md``.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import special, stats
 
 from simulator.errors import InputError
-from simulator.history import PAPI_DIMENSIONS, SCORE_RANGE, History
+from simulator.field import dimensions, latest_observed
+from simulator.history import SCORE_RANGE, History
+from simulator.league import fit_league
+from simulator.panel import PANEL_COVERAGE, fit_panel
 
 REGIMES = ("auto", "panel", "league")
-PANEL_COVERAGE = 0.8
-PAPI_EIGHT_DIMENSIONS_FROM = 2018
-# Assumptions (each explained in docs/forecast.md):
-LEVEL_STEP_PRIOR = {"papi": 0.1, "par_index": 1.5, "sipas": 1.5}  # prior sd, yearly level change/dim
-LEVEL_PRIOR_DF = 3.0  # weight of that prior, in pseudo-changes
-SPREAD_STEP_PRIOR = 0.1  # prior sd of the yearly change of the log cross-sectional sd
-NEW_DIMENSION_RANGE = (1.0, 10.0)  # a never-observed dimension's national mean: uniform on its scale
-LEVEL_REVERSION = 0.5  # PAPI level: share of the gap to the mean of past (chained) levels closed
-BORROWED_PERSISTENCE = (0.6, 0.15)  # phi (estimate, sd) from PAPI 2011-2020 lag-1 correlations
-MIN_PERSISTENCE_PAIRS = 10
-MIN_MEAN_PAIRS = 30
-MIN_IDENTIFYING_SPREAD = 1.0
-MAX_PAIR_MEDIAN_Z = 1.0
-
-
-def dimensions(index_id: str, year: int) -> int:
-    """Number of equally scaled dimensions summed into the total (PAPI 6 until 2017, then 8)."""
-    if index_id != "papi":
-        return 1
-    return 8 if year >= PAPI_EIGHT_DIMENSIONS_FROM else 6
 
 
 def score_bounds(index_id: str, year: int) -> tuple[float, float]:
@@ -281,17 +264,8 @@ def fit_forecast(history: History, year: int, *, regime: str = "auto") -> BAUFor
         last = coverage.index.max() if len(coverage) else None
         full = last is not None and coverage[last] >= PANEL_COVERAGE * len(past.units)
         regime = "panel" if full and (coverage >= PANEL_COVERAGE * len(past.units)).sum() >= 2 else "league"
-    fit = _fit_panel(past, year) if regime == "panel" else _fit_league(past, year)
+    fit = fit_panel(past, year) if regime == "panel" else fit_league(past, year)
     return _assemble(past, year, regime, fit)
-
-
-def latest_observed(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Last finite value of every column of ``matrix`` (rows = years) and its row (-1 if none)."""
-    seen = np.isfinite(matrix)
-    if not seen.any():
-        return np.full(matrix.shape[1], np.nan), np.full(matrix.shape[1], -1)
-    row = np.where(seen.any(axis=0), matrix.shape[0] - 1 - np.argmax(seen[::-1], axis=0), -1)
-    return np.where(row >= 0, matrix[np.maximum(row, 0), np.arange(matrix.shape[1])], np.nan), row
 
 
 def _assemble(past: History, year: int, regime: str, parts: dict) -> BAUForecast:
@@ -312,278 +286,13 @@ def _assemble(past: History, year: int, regime: str, parts: dict) -> BAUForecast
     )
 
 
-def _parts(*values) -> dict:
-    """The field pieces, in the order of the :class:`BAUForecast` fields from ``level`` on."""
-    names = ("level", "level_scale", "level_df", "spread", "spread_logsd")
-    arrays = ("design", "coef", "coef_chol", "position_sd")
-    out = {k: float(v) for k, v in zip(names, values[:5], strict=True)}
-    out |= {k: np.asarray(v, dtype=float) for k, v in zip(arrays, values[5:9], strict=True)}
-    return out | {"assumptions": tuple(values[9])}
-
-
-def _prior_notes(index_id: str) -> list[str]:
-    return [
-        f"assumption: prior sd {LEVEL_STEP_PRIOR.get(index_id, 1.5)} per dimension for the yearly change "
-        f"of the national level (weight {LEVEL_PRIOR_DF:g} changes)",
-        f"assumption: prior sd {SPREAD_STEP_PRIOR} a year for the change of the log spread",
-    ]
-
-
-def _level_forecast(
-    index_id: str,
-    last: tuple[int, float, float],
-    steps: list[tuple[int, float, float]],
-    year: int,
-    *,
-    drift: bool,
-    reversion: float = 0.0,
-) -> tuple[float, float, float]:
-    """Location ``L_T``, scale and degrees of freedom of the national level (random walk).
-
-    Notes
-    -----
-    On the per-dimension scale ``l_t = L_t / D_t`` the level follows a random walk (with drift
-    ``delta`` if ``drift``): a change over a gap of ``g`` years measured with variance ``m`` is
-    ``c ~ N(delta g, s^2 (g + m/s0^2))``; weights ``w = 1/(g + m/s0^2)``. With a conjugate prior
-    (assumption) ``s^2 ~ Scaled-Inv-chi2(nu0, s0^2)`` and ``n`` changes,
-    ``l_T ~ t_nu(l_last + delta h, s^2 (h + h^2/sum(w g^2)) + var(l_last))``, ``h = T - t_last``,
-    ``nu = nu0 + n - [drift]``. With ``reversion`` ``k`` the centre moves ``k`` of the way to the
-    mean of the past levels chained by the changes (``l_last - sum of later changes``). At a
-    definition break (assumption) each of the ``D_T - D_last`` new dimensions has a national mean
-    uniform on the dimension's scale (:data:`NEW_DIMENSION_RANGE`): mean ``(a + b)/2`` and variance
-    ``(b - a)^2/12`` each, added to the old dimensions' ``D_last l_T``.
-    """
-    t_last, l_last, var_last = last
-    s0 = LEVEL_STEP_PRIOR.get(index_id, 1.5)
-    g, c, m = (np.array([st[i] for st in steps], dtype=float) for i in range(3))
-    w = 1.0 / (g + m / s0**2)
-    use_drift = drift and len(steps) > 0
-    delta = float(np.sum(w * g * c) / np.sum(w * g * g)) if use_drift else 0.0
-    df = LEVEL_PRIOR_DF + len(steps) - int(use_drift)
-    s2 = (LEVEL_PRIOR_DF * s0**2 + float(np.sum(w * (c - delta * g) ** 2))) / df
-    h = year - t_last
-    var = s2 * (h + (h * h / np.sum(w * g * g) if use_drift else 0.0)) + var_last
-    chained = l_last - np.concatenate([[0.0], np.cumsum(c[::-1])])
-    centre = l_last + delta * h + reversion * (float(np.mean(chained)) - l_last)
-    d_target, d_last = dimensions(index_id, year), dimensions(index_id, t_last)
-    new, (a, b) = max(d_target - d_last, 0), NEW_DIMENSION_RANGE
-    if new:
-        return (
-            d_last * centre + new * (a + b) / 2,
-            float(np.sqrt(d_last**2 * var + new * (b - a) ** 2 / 12)),
-            float(df),
-        )
-    return d_target * centre, float(d_target * np.sqrt(var)), float(df)
-
-
-def _spread_logsd(index_id: str, from_year: int, year: int, base_var: float, steps: np.ndarray) -> float:
-    """sd of ``log S_T``: fit variance + random-walk steps (prior assumption) + break term."""
-    n = len(steps)
-    s2 = (LEVEL_PRIOR_DF * SPREAD_STEP_PRIOR**2 + float(np.sum(steps**2))) / (LEVEL_PRIOR_DF + n)
-    ratio = dimensions(index_id, year) / dimensions(index_id, from_year)
-    return float(np.sqrt(base_var + s2 * (year - from_year) + (0.5 * np.log(ratio)) ** 2))
-
-
-def _fit_panel(past: History, year: int) -> dict:
-    """Pooled AR(1) of standardised deviations plus the unit's mean earlier deviation.
-
-    Notes
-    -----
-    With ``m_t``, ``s_t`` the yearly cross-sectional mean and sd and ``z_it = (y_it - m_t)/s_t``,
-    ``z_it = phi z_i,t-1 + gamma zbar_i,<t-1 + e_it``, ``e ~ N(0, sigma^2)``, by pooled OLS
-    (statsmodels) over consecutive years; ``gamma`` is dropped while fewer than 30 pairs have an
-    earlier mean. A unit last seen ``k`` years ago decays toward the field (assumption):
-    ``x_i = phi^(k-1) (z_i, zbar_i)``, ``tau_i^2 = sigma^2 sum_{j<k} phi^(2j)``; a unit never seen
-    is drawn from the field, ``x_i = 0``, ``tau_i = 1``. ``S_T = s_last (D_T/D_last)^(1/2)``
-    (assumption at a break). The level is :func:`_level_forecast` of ``m_t / D_t`` without drift,
-    partly reverting to the mean of its past levels (:data:`LEVEL_REVERSION`, assumption).
-    """
-    n = len(past.units)
-    counts = past.observations.dropna(subset=["score"]).groupby("year")["unit"].nunique()
-    years = tuple(int(y) for y in counts.index if counts[y] >= PANEL_COVERAGE * n)
-    if len(years) < 2:
-        raise InputError(f"{past.index_id} history", f"panel needs two near-full years before {year}")
-    scores = past.matrix("score", years)
-    m, s = np.nanmean(scores, axis=1), np.nanstd(scores, axis=1, ddof=1)
-    z = (scores - m[:, None]) / s[:, None]
-    earlier = np.array([_nanmean(z[:j]) for j in range(len(years))])
-    rows = [j for j in range(1, len(years)) if years[j] - years[j - 1] == 1]
-    if not rows:
-        raise InputError(f"{past.index_id} history", f"no two consecutive full years before {year}")
-    lag, prior, target = (np.concatenate([a[j - d] for j in rows]) for a, d in ((z, 1), (earlier, 1), (z, 0)))
-    ok = np.isfinite(lag) & np.isfinite(target)
-    use_mean = int((ok & np.isfinite(prior)).sum()) >= MIN_MEAN_PAIRS
-    X = np.column_stack([lag, prior] if use_mean else [lag])
-    ok &= np.isfinite(X).all(axis=1)
-    res = sm.OLS(target[ok], X[ok]).fit()
-    beta, sigma = np.asarray(res.params), float(np.sqrt(res.scale))
-    phi = float(np.clip(beta[0], 0.0, 0.99))
-    last_j = latest_observed(z)[1]
-    design = np.zeros((n, X.shape[1]))
-    position_sd = np.ones(n)
-    for i in np.flatnonzero(last_j >= 0):
-        j, k = last_j[i], year - years[last_j[i]]
-        row = [z[j, i], np.nan_to_num(earlier[j, i])] if use_mean else [z[j, i]]
-        design[i] = phi ** (k - 1) * np.array(row)
-        position_sd[i] = sigma * np.sqrt(np.sum(phi ** (2 * np.arange(k))))
-    dims, d = _dimension_means(past, years), np.array([dimensions(past.index_id, y) for y in years])
-    steps, log_steps = [], []
-    for j in range(1, len(years)):
-        gap, both = (
-            years[j] - years[j - 1],
-            dims.iloc[[j - 1, j]].dropna(axis=1) if dims is not None else None,
-        )
-        if d[j] == d[j - 1]:
-            log_steps.append(np.log(s[j] / s[j - 1]) / np.sqrt(gap))
-        if both is not None and both.shape[1]:  # the change of the dimensions both years share
-            steps.append((gap, float(np.mean(both.iloc[1] - both.iloc[0])), 0.0))
-        elif d[j] == d[j - 1]:
-            steps.append((gap, float(m[j] - m[j - 1]) / d[j], 0.0))
-    last = (years[-1], m[-1] / d[-1], 0.0)
-    level, scale, df = _level_forecast(
-        past.index_id, last, steps, year, drift=False, reversion=LEVEL_REVERSION
-    )
-    spread = s[-1] * np.sqrt(dimensions(past.index_id, year) / dimensions(past.index_id, years[-1]))
-    notes = [
-        *_prior_notes(past.index_id),
-        "assumption: a unit with a gap decays toward the field",
-        f"assumption: the level moves {LEVEL_REVERSION:g} of the way to the mean of its past levels "
-        "(chosen on the 2013-2020 backtest, so in-sample there)",
-    ]
-    if dimensions(past.index_id, year) != dimensions(past.index_id, years[-1]):
-        notes.append(
-            "assumption: the national mean of each of the new dimensions is uniform on its 1-10 scale; "
-            "the spread scales with the square root of the number of dimensions"
-        )
-    logsd = _spread_logsd(past.index_id, years[-1], year, 0.0, np.array(log_steps))
-    chol = np.linalg.cholesky(np.asarray(res.cov_params()) + 1e-12 * np.eye(X.shape[1]))
-    return _parts(level, scale, df, spread, logsd, design, beta, chol, position_sd, notes)
-
-
-def _nanmean(block: np.ndarray) -> np.ndarray:
-    """Column means ignoring NaN; NaN where a column has no value (or the block no rows)."""
-    if block.shape[0] == 0:
-        return np.full(block.shape[1], np.nan)
-    count = np.isfinite(block).sum(axis=0)
-    return np.where(count > 0, np.nansum(block, axis=0) / np.maximum(count, 1), np.nan)
-
-
-def _dimension_means(past: History, years: tuple[int, ...]) -> pd.DataFrame | None:
-    """Yearly national mean of each PAPI dimension (rows ``years``), or None without components."""
-    cols = [c for c in PAPI_DIMENSIONS if c in past.observations.columns]
-    if past.index_id != "papi" or not cols or past.observations[cols].isna().all().all():
-        return None
-    return past.observations.groupby("year")[cols].mean().reindex(list(years))
-
-
-def _blom(rank: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Blom normal score of a rank (1 = best) and the approximate variance of that order statistic.
-
-    Notes
-    -----
-    ``p = (n + 1 - r - 0.375) / (n + 0.25)``, ``q = Phi^-1(p)``,
-    ``var = p (1 - p) / ((n + 2) phi(q)^2)`` (the delta-method variance of a normal order statistic).
-    """
-    p = (n + 1 - np.asarray(rank, dtype=float) - 0.375) / (n + 0.25)
-    q = stats.norm.ppf(p)
-    return q, p * (1 - p) / ((n + 2) * stats.norm.pdf(q) ** 2)
-
-
-def _field_points(past: History, year: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(q, score, variance)`` pairs of one year: ranked scores, mean (q=0), max (rank 1), min (rank N)."""
-    obs = past.observations[past.observations["year"] == year].dropna(subset=["score", "rank"])
-    q, v = _blom(obs["rank"].to_numpy(), n)
-    qs, ys, vs = list(q), list(obs["score"]), list(v)
-    ranks = set(obs["rank"].astype(int))
-    for stat, rank in (("mean", None), ("max", 1), ("min", n)):
-        value = past.summary(year, stat)
-        if value is not None and rank not in ranks:
-            qr, vr = (0.0, 1.0 / n) if rank is None else (float(x[0]) for x in _blom(np.array([rank]), n))
-            qs, ys, vs = [*qs, qr], [*ys, value], [*vs, vr]
-    return np.array(qs), np.array(ys, dtype=float), np.array(vs)
-
-
-def _fit_fields(past: History, n: int) -> dict[int, tuple[float, float, float, float, bool]]:
-    """Per year: ``(mu, sigma, var_mu, var_log_sigma, identified)`` of the field ``y = mu + sigma q``.
-
-    Notes
-    -----
-    Weighted least squares (statsmodels WLS) of scores on normal scores with weights ``1/v``; the
-    covariance is ``(X'WX)^-1 max(sigma^2, s^2_resid)`` (never below the order-statistic noise).
-    A year whose normal scores span less than 1 borrows ``sigma`` from the nearest identified year.
-    """
-    points = {y: _field_points(past, y, n) for y in past.years}
-    fits: dict[int, tuple[float, float, float, float, bool]] = {}
-    for y, (q, v, w) in points.items():
-        if len(q) >= 2 and np.ptp(q) >= MIN_IDENTIFYING_SPREAD:
-            res = sm.WLS(v, sm.add_constant(q), weights=1.0 / w).fit()
-            mu, sig = (float(x) for x in res.params)
-            if sig > 0:
-                scale = max(sig**2, float(res.scale)) if res.df_resid > 0 else sig**2
-                cov = res.normalized_cov_params * scale
-                fits[y] = (mu, sig, float(cov[0, 0]), float(cov[1, 1]) / sig**2, True)
-    if not fits:
-        raise InputError(f"{past.index_id} history", "no year has enough ranked scores to fit the field")
-    for y, (q, v, w) in points.items():
-        if y not in fits and len(q):
-            ref = min(fits, key=lambda t: (abs(t - y), t > y))
-            sig = fits[ref][1]
-            mu = float(np.sum((v - sig * q) / w) / np.sum(1.0 / w))
-            fits[y] = (mu, sig, sig**2 / float(np.sum(1.0 / w)), fits[ref][3], False)
-    return dict(sorted(fits.items()))
-
-
-def _fit_league(past: History, year: int) -> dict:
-    """Field location and scale per year from partial league tables; units revert to the field.
-
-    Notes
-    -----
-    Positions: ``z_it = (y_it - mu_t) / sigma_t`` for a known score, the Blom score ``q(r)`` for a
-    rank alone (with its order-statistic variance). ``z_iT = phi^k z_i,t + sqrt(1 - phi^(2k)) e``
-    for a unit last seen ``k`` years ago; units never seen are exchangeable draws from the field
-    (``x_i = 0``, ``tau_i = 1``). ``phi`` by OLS through the origin on consecutive-year pairs when
-    there are at least 10 and they represent the field (median ``|z| < 1``); pairs of units
-    published because they top the table are selected on the outcome and overstate ``phi``, so
-    then ``phi`` is borrowed from PAPI (assumption). The level is
-    :func:`_level_forecast` of ``mu_t / D_t`` with drift; ``S_T`` is the latest identified sigma.
-    """
-    n, names = len(past.units), {u: i for i, u in enumerate(past.units.names)}
-    fits = _fit_fields(past, n)
-    pos: dict[tuple[str, int], tuple[float, float]] = {}
-    for rec in past.observations.itertuples(index=False):
-        if rec.year not in fits or rec.unit not in names:
-            continue
-        mu, sig, var_mu, _, _ = fits[rec.year]
-        if np.isfinite(rec.score):
-            pos[(rec.unit, rec.year)] = ((rec.score - mu) / sig, var_mu / sig**2)
-        elif np.isfinite(rec.rank):
-            q, v = _blom(np.array([rec.rank]), n)
-            pos[(rec.unit, rec.year)] = (float(q[0]), float(v[0]))
-    pairs = np.array([(z, pos[(u, t + 1)][0]) for (u, t), (z, _) in pos.items() if (u, t + 1) in pos])
-    notes = [*_prior_notes(past.index_id), "assumption: a normal field; unknown units exchangeable in it"]
-    if len(pairs) >= MIN_PERSISTENCE_PAIRS and np.median(np.abs(pairs[:, 0])) < MAX_PAIR_MEDIAN_Z:
-        res = sm.OLS(pairs[:, 1], pairs[:, :1]).fit()
-        phi, phi_sd = float(np.clip(res.params[0], 0.0, 0.95)), float(res.bse[0])
-    else:
-        phi, phi_sd = BORROWED_PERSISTENCE
-        notes.append(f"assumption: persistence phi = {phi} (sd {phi_sd}) borrowed from PAPI")
-    design, position_sd = np.zeros((n, 1)), np.ones(n)
-    for (u, t), (z, v) in sorted(pos.items(), key=lambda kv: kv[0][1]):
-        k = year - t
-        design[names[u], 0] = phi ** (k - 1) * z
-        position_sd[names[u]] = np.sqrt(1 - phi ** (2 * k) + phi ** (2 * k) * v)
-    fitted = list(fits)
-    dim = {t: dimensions(past.index_id, t) for t in fitted}
-    levels = {t: fits[t][0] / dim[t] for t in fitted}
-    steps = [
-        (b - a, levels[b] - levels[a], fits[a][2] / dim[a] ** 2 + fits[b][2] / dim[b] ** 2)
-        for a, b in itertools.pairwise(fitted)
-        if dim[a] == dim[b]
-    ]
-    last = fitted[-1]
-    last_level = (last, levels[last], fits[last][2] / dim[last] ** 2)
-    level, scale, df = _level_forecast(past.index_id, last_level, steps, year, drift=True)
-    t_sig = max(t for t in fitted if fits[t][4])
-    spread = fits[t_sig][1] * np.sqrt(dimensions(past.index_id, year) / dimensions(past.index_id, t_sig))
-    logsd = _spread_logsd(past.index_id, t_sig, year, fits[t_sig][3], np.array([]))
-    return _parts(level, scale, df, spread, logsd, design, [phi], [[phi_sd]], position_sd, notes)
+__all__ = [
+    "BAUForecast",
+    "ForecastShocks",
+    "dimensions",
+    "fit_forecast",
+    "latest_observed",
+    "rank_draws",
+    "score_bounds",
+    "t_of_normal",
+]
