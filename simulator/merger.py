@@ -37,7 +37,7 @@ import pandas as pd
 from simulator.errors import InputError
 from simulator.forecast import BAUForecast, fit_forecast
 from simulator.history import History
-from simulator.units import Merger, UnitRegistry, crosswalk, units_for_year
+from simulator.units import Merger, UnitRegistry, crosswalk, units_for_year, vietnam_63
 
 MERGER_EDITIONS = 2  # assumption: the term applies to the editions of 2025 and 2026
 NOTE_WEIGHTS_EQUAL = (
@@ -56,9 +56,12 @@ NOTE_TERM = (
 )
 
 
-def is_merged_field(units: UnitRegistry) -> bool:
-    """True for the registry of the 34 units valid from 1 July 2025."""
-    return set(units.names) == {m.name for m in crosswalk()}
+def needs_combining(units: UnitRegistry, year: int) -> bool:
+    """True when ``units`` are the 63 former provinces and the field of ``year`` is the 34.
+
+    Any other history (a user's, on its own units) is taken as the field itself.
+    """
+    return set(units.names) == set(vietnam_63().names) and len(units_for_year(year)) != len(units)
 
 
 def combination(
@@ -121,18 +124,19 @@ def _combine(values: np.ndarray, a: np.ndarray) -> np.ndarray:
 def field_history(history: History, year: int, *, populations: dict[str, float] | None = None) -> History:
     """The history of the field valid in ``year``: as given before 2025, combined from 2025.
 
-    The rules are in the module docstring. A history already on the units of ``year`` is
-    returned unchanged.
+    The rules are in the module docstring. A history that needs no combining
+    (:func:`needs_combining`) is returned unchanged.
 
     Examples
     --------
     >>> from simulator.history import load_history
-    >>> len(field_history(load_history("papi"), 2024).units), len(field_history(load_history("papi"), 2026).units)
+    >>> papi = load_history("papi")
+    >>> len(field_history(papi, 2024).units), len(field_history(papi, 2026).units)
     (63, 34)
     """
-    field = units_for_year(year)
-    if set(field.names) == set(history.units.names):
+    if not needs_combining(history.units, year):
         return history
+    field = units_for_year(year)
     merged, a = combination(history.units, populations)
     obs = history.observations
     columns = ["score", *history.component_columns]
@@ -169,7 +173,9 @@ def _provenance(m: Merger, have: list[str], weighted: bool) -> str:
     )
 
 
-def predecessors_frame(history: History, unit: str, *, populations: dict[str, float] | None = None) -> pd.DataFrame:
+def predecessors_frame(
+    history: History, unit: str, *, populations: dict[str, float] | None = None
+) -> pd.DataFrame:
     """A new unit's predecessors side by side, as planners show them, with the combined series.
 
     One row per year of ``history`` (the 63 former provinces); columns ``year``, one score and
@@ -216,7 +222,8 @@ def field_forecast(
 ) -> BAUForecast:
     """The BAU forecast of the units valid in ``year`` from the 63 former provinces' history.
 
-    Before 2025 this is :func:`simulator.forecast.fit_forecast`. From 2025 the forecast of the 63
+    Before 2025 (or for a history that needs no combining) this is
+    :func:`simulator.forecast.fit_forecast`. From 2025 the forecast of the 63
     is combined into the 34 new units (module docstring) and, with ``merger_term``, a merged unit
     carries the merger term in its first editions. The result is a :class:`BAUForecast` whose
     ``simulate`` draws the 34 units with the same shocks layout (common random numbers).
@@ -229,10 +236,8 @@ def field_forecast(
     (34, True)
     """
     fc = fit_forecast(history, year)
-    if set(units_for_year(year).names) == set(history.units.names):
+    if not needs_combining(history.units, year):
         return fc
-    if is_merged_field(history.units):
-        raise InputError(f"{history.index_id} history", "is already on the 34 units; give the 63-unit history")
     merged, a = combination(history.units, populations)
     combined, term = merger_terms(fc, a, merged, year)
     position_sd = np.sqrt(combined + (term if merger_term else 0.0))
@@ -260,5 +265,6 @@ __all__ = [
     "field_forecast",
     "field_history",
     "merger_terms",
+    "needs_combining",
     "predecessors_frame",
 ]
