@@ -20,7 +20,7 @@ import numpy as np
 from simulator.errors import InputError
 from simulator.indices import INDEX_IDS, IndexSpec, load_index_spec, shipped_spec, spec_for
 from simulator.schema import check_keys, parse_toml, read_toml, take
-from simulator.units import UnitRegistry, vietnam_63
+from simulator.units import UnitRegistry, units_for_year
 
 _PLAN_KEYS = {"name", "province", "year", "budget", "currency", "notes"}
 _INDEX_KEYS = {
@@ -225,12 +225,12 @@ def _with_label(label: str, build):  # type: ignore[no-untyped-def]
 
 
 def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, base: Path | None) -> Scenario:
-    units = units or vietnam_63()
     check_keys(raw, "", {"plan", "indices"})
     plan = take(raw, "plan", "", dict)
     check_keys(plan, "plan", _PLAN_KEYS)
-    province = units.resolve(take(plan, "province", "plan", str), "plan.province")
     year = take(plan, "year", "plan", int, lo=2000, hi=2100)
+    units = units or units_for_year(year)
+    province = units.resolve(take(plan, "province", "plan", str), "plan.province")
     indices_raw = take(raw, "indices", "", dict)
     if not indices_raw:
         raise InputError("indices", "at least one index (par_index, sipas, papi) is required")
