@@ -17,6 +17,7 @@ from simulator.merger import (
     field_history,
     merger_terms,
     predecessors_frame,
+    pseudo_merger_backtest,
 )
 from simulator.scenario import load_scenario
 from simulator.units import crosswalk, vietnam_63
@@ -141,3 +142,11 @@ def test_engine_runs_the_new_can_tho_on_a_field_of_34() -> None:
     doc = result.to_dict()["indices"]
     assert doc["par_index"]["targets"] == {"score": 90.0, "rank": 17, "kind": "grade"}
     assert doc["papi"]["targets"] == {"score": 45.0, "rank": 24, "kind": "out_of_bottom"}
+
+
+def test_pseudo_mergers_of_neighbours_are_calibrated_and_the_term_widens(papi: History) -> None:
+    bt = pseudo_merger_backtest(papi, (2016, 2017, 2019, 2020), draws=2000, rng=0)
+    assert 60 < bt.n <= len(bt.years) * 23  # 23 merged groups a year, a few with a predecessor unknown
+    assert 0.8 <= bt.coverage <= 1.0  # a 90 % interval of the combined forecast, no real merger
+    assert bt.width_term > bt.width and bt.coverage_term >= bt.coverage
+    assert 0.5 < bt.term_points < 2.0  # PAPI points
