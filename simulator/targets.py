@@ -118,7 +118,7 @@ def parse_target(
 
     Examples
     --------
-    >>> t = {"target_score": 86.0, "target": {"kind": "up_places", "places": 3}}
+    >>> t = {"target_score": 45.0, "target": {"kind": "up_places", "places": 3}}
     >>> parse_target(t, "i", index_id="papi", n_units=34, last_rank=20, bounds=(8.0, 80.0)).rank
     17
     """
