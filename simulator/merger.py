@@ -223,8 +223,12 @@ def field_forecast(
     *,
     populations: dict[str, float] | None = None,
     merger_term: bool = True,
+    **fit_options: object,
 ) -> BAUForecast:
     """The BAU forecast of the units valid in ``year`` from the 63 former provinces' history.
+
+    ``fit_options`` go to :func:`simulator.forecast.fit_forecast` unchanged (``regime``, and the
+    forecast origin once the forecaster takes one).
 
     Before 2025 (or for a history that needs no combining) this is
     :func:`simulator.forecast.fit_forecast`. From 2025 the forecast of the 63
@@ -239,7 +243,7 @@ def field_forecast(
     >>> len(fc.units), fc.units.index("Cần Thơ") >= 0
     (34, True)
     """
-    fc = fit_forecast(history, year)
+    fc = fit_forecast(history, year, **fit_options)  # type: ignore[arg-type]
     if not needs_combining(history.units, year):
         return fc
     merged, a = combination(history.units, populations)

@@ -150,3 +150,9 @@ def test_pseudo_mergers_of_neighbours_are_calibrated_and_the_term_widens(papi: H
     assert 0.8 <= bt.coverage <= 1.0  # a 90 % interval of the combined forecast, no real merger
     assert bt.width_term > bt.width and bt.coverage_term >= bt.coverage
     assert 0.5 < bt.term_points < 2.0  # PAPI points
+
+
+def test_fit_options_reach_the_forecaster(papi: History) -> None:
+    assert field_forecast(papi, 2026, regime="league").regime == "league"
+    with pytest.raises(InputError, match="unknown regime"):
+        field_forecast(papi, 2026, regime="magic")
