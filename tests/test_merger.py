@@ -156,3 +156,15 @@ def test_fit_options_reach_the_forecaster(papi: History) -> None:
     assert field_forecast(papi, 2026, regime="league").regime == "league"
     with pytest.raises(InputError, match="unknown regime"):
         field_forecast(papi, 2026, regime="magic")
+
+
+def test_a_later_release_of_the_63_is_a_data_only_addition(papi: History) -> None:
+    # synthetic full years (not published figures) standing for a later release of the 63-unit table
+    last = max(papi.years)
+    year = papi.observations[papi.observations["year"] == last].assign(year=last + 1, source="synthetic")
+    shifted = year.assign(score=np.where(year["unit"] == "Sóc Trăng", year["score"] + 3.0, year["score"]))
+    plain, moved = field_forecast(papi.with_table(year), 2026), field_forecast(papi.with_table(shifted), 2026)
+    k, h = plain.units.index("Cần Thơ"), plain.units.index("Hà Nội")
+    assert moved.last_score[k] == pytest.approx(plain.last_score[k] + 1.0)  # 3 points of one of three
+    assert moved.mean[k] > plain.mean[k] and moved.mean[h] < plain.mean[h] + 0.05
+    assert len(field_history(papi.with_table(year), 2026).unit_series("Cần Thơ")) == len(papi.years) + 1
