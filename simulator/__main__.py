@@ -1,4 +1,4 @@
-"""Command line: ``python -m simulator {check,run,forecast,backtest} …``.
+"""Command line: ``python -m simulator {check,run,forecast,backtest,field,…} …``.
 
 Exit 0 on success; exit 2 with one line on stderr naming the place and the problem on bad input.
 """
@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--draws", type=_positive, default=4000)
     bt.add_argument("--seed", type=_seed, default=0)
     bt.add_argument("--json", action="store_true")
+    fld = sub.add_parser("field", help="every unit's rank-band probabilities for a year")
+    fld.add_argument("--index", required=True, choices=("par_index", "sipas", "papi"))
+    fld.add_argument("--year", required=True, type=int)
+    fld.add_argument("--draws", type=_positive, default=20_000)
+    fld.add_argument("--seed", type=_seed, default=0)
+    fld.add_argument("--score", type=float, help="score whose reaching probability is shown")
+    fld.add_argument("--csv", action="store_true")
     _decision_parsers(sub)
     return parser
 
@@ -371,6 +378,12 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_field(args: argparse.Namespace) -> int:
+    from simulator.standings import cli_field
+
+    return cli_field(args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "run": cmd_run,
@@ -379,6 +392,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sensitivity": cmd_sensitivity,
     "goalseek": cmd_goalseek,
     "optimize": cmd_optimize,
+    "field": cmd_field,
 }
 
 

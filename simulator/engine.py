@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.errors import InputError
-from simulator.forecast import BAUForecast, ForecastShocks, fit_forecast
+from simulator.forecast import BAUForecast, ForecastShocks
 from simulator.history import History, load_history
 from simulator.indices import IndexSpec
+from simulator.merger import field_forecast, field_history
 from simulator.outcomes import SimulationResult, summarise
 from simulator.scenario import IndexPlan, Scenario
 
@@ -127,10 +128,10 @@ class Engine:
         focal = {}
         for index_id, plan in scenario.indices.items():
             history = (histories or {}).get(index_id) or load_history(index_id)
-            history = _with_plan_baseline(history, plan, scenario)
+            current = _with_plan_baseline(field_history(history, scenario.year), plan, scenario)
             where = f"indices.{index_id}"
-            pos = history.units.index(scenario.province)
-            past = history.before(scenario.year).observations
+            pos = current.units.index(scenario.province)
+            past = current.before(scenario.year).observations
             own = past[(past["unit"] == scenario.province) & past["score"].notna()]
             if own.empty:
                 raise InputError(
@@ -140,8 +141,9 @@ class Engine:
                     "ministry's results table",
                 )
             if index_id not in forecasts:
-                forecasts[index_id] = fit_forecast(history, scenario.year)
-            focal[index_id] = _focal_for(plan, history, pos, scenario.year)
+                fitted_on = current if current.units is history.units else history
+                forecasts[index_id] = field_forecast(fitted_on, scenario.year)
+            focal[index_id] = _focal_for(plan, current, pos, scenario.year)
         return cls(scenario, forecasts, focal)
 
     def uncertainties(self, draws: int, rng: int | np.random.SeedSequence | None = None) -> Uncertainties:

@@ -238,13 +238,26 @@ def shipped_names() -> list[str]:
 
 
 def spec_for(index_id: str, year: int) -> IndexSpec:
-    """The shipped definition of ``index_id`` that covers ``year``."""
-    for name in shipped_names():
-        spec = shipped_spec(name)
-        if spec.id == index_id and spec.years[0] <= year <= spec.years[1]:
-            return spec
+    """The shipped definition of ``index_id`` for ``year``.
+
+    Among the shipped definitions whose ``years`` cover ``year``, the one that starts latest: a
+    newer method replaces an older one whose stated period overlaps it (SIPAS: QĐ 1001/QĐ-BNV
+    from 2023 over QĐ 2640/QĐ-BNV).
+
+    Raises
+    ------
+    InputError
+        One line naming the index, the year and the periods the shipped definitions cover.
+    """
+    specs = [shipped_spec(n) for n in shipped_names()]
+    mine = [s for s in specs if s.id == index_id]
+    covering = [s for s in mine if s.years[0] <= year <= s.years[1]]
+    if covering:
+        return max(covering, key=lambda s: s.years[0])
+    mine.sort(key=lambda s: s.years)
+    periods = ", ".join(f"{s.version}: {s.years[0]}–{s.years[1]}" for s in mine)
     raise InputError(
         f"{index_id} {year}",
-        "no shipped index definition covers this year; give a "
-        'definition file (definition = "path/to/file.toml") built from the official annex',
+        f"no shipped definition covers {year} (shipped: {periods or 'none'}); the method of that year "
+        'is not known: give a definition file (definition = "file.toml") built from the official annex',
     )

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.scenario import IndexPlan
+from simulator.targets import target_kind
 
 QUANTILES = (0.05, 0.5, 0.95)
 
@@ -42,6 +43,7 @@ class IndexResult:
     component_max: np.ndarray
     components_assumed: bool
     hits: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
+    target_kind: str = "absolute"
 
     @property
     def draws(self) -> int:
@@ -85,7 +87,7 @@ class IndexResult:
         return {
             "score": self.score_quantiles(),
             "rank": {**self.rank_quantiles(), "pmf": [round(float(p), 6) for p in self.rank_pmf()]},
-            "targets": {"score": self.target_score, "rank": self.target_rank},
+            "targets": {"score": self.target_score, "rank": self.target_rank, "kind": self.target_kind},
             "p_score": self.p_score,
             "p_rank": self.p_rank,
             "p_both": self.p_both,
@@ -188,4 +190,5 @@ def summarise(
         component_max=spec.component_max(),
         components_assumed=components_assumed,
         hits={"score": hit_score, "rank": hit_rank, "both": hit_score & hit_rank},
+        target_kind=target_kind(plan.target, plan.target_score, plan.target_rank),
     )

@@ -20,7 +20,8 @@ import numpy as np
 from simulator.errors import InputError
 from simulator.indices import INDEX_IDS, IndexSpec, load_index_spec, shipped_spec, spec_for
 from simulator.schema import check_keys, parse_toml, read_toml, take
-from simulator.units import UnitRegistry, vietnam_63
+from simulator.targets import RANK_KINDS, Target, parse_target
+from simulator.units import UnitRegistry, units_for_year
 
 _PLAN_KEYS = {"name", "province", "year", "budget", "currency", "notes"}
 _INDEX_KEYS = {
@@ -32,6 +33,7 @@ _INDEX_KEYS = {
     "last_rank",
     "last_components",
     "groups",
+    "target",
 }
 _EFFECT_KEYS = {"mean", "concentration"}
 _GROUP_KEYS = {
@@ -92,6 +94,7 @@ class IndexPlan:
     last_rank: int | None = None
     last_components: dict[str, float] = field(default_factory=dict)
     definition: str = ""
+    target: Target | None = None
 
     @property
     def planned(self) -> np.ndarray:
@@ -139,7 +142,7 @@ class Scenario:
 
     def with_targets(self, index_id: str, score: float, rank: int) -> Scenario:
         new = dict(self.indices)
-        new[index_id] = replace(new[index_id], target_score=float(score), target_rank=int(rank))
+        new[index_id] = replace(new[index_id], target_score=float(score), target_rank=int(rank), target=None)
         return replace(self, indices=new)
 
     def at_bau(self) -> Scenario:
@@ -168,6 +171,9 @@ class Scenario:
                     "concentration": p.effectiveness_concentration,
                 },
             }
+            if p.target is not None and p.target.kind != "absolute":
+                del t["target_rank" if p.target.kind in RANK_KINDS else "target_score"]
+                t["target"] = p.target.to_dict()
             if p.last_score is not None:
                 t["last_score"] = p.last_score
             if p.last_rank is not None:
@@ -225,12 +231,12 @@ def _with_label(label: str, build):  # type: ignore[no-untyped-def]
 
 
 def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, base: Path | None) -> Scenario:
-    units = units or vietnam_63()
     check_keys(raw, "", {"plan", "indices"})
     plan = take(raw, "plan", "", dict)
     check_keys(plan, "plan", _PLAN_KEYS)
-    province = units.resolve(take(plan, "province", "plan", str), "plan.province")
     year = take(plan, "year", "plan", int, lo=2000, hi=2100)
+    units = units or units_for_year(year)
+    province = units.resolve(take(plan, "province", "plan", str), "plan.province")
     indices_raw = take(raw, "indices", "", dict)
     if not indices_raw:
         raise InputError("indices", "at least one index (par_index, sipas, papi) is required")
@@ -240,7 +246,8 @@ def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, base: Pa
         if index_id in indices_raw:
             where = f"indices.{index_id}"
             table = take(indices_raw, index_id, "indices", dict)
-            indices[index_id] = _index_plan(index_id, table, where, year, len(units), base)
+            fields = (len(units), len(units_for_year(year - 1)))
+            indices[index_id] = _index_plan(index_id, table, where, year, fields, base)
     return Scenario(
         name=take(plan, "name", "plan", str, default=f"{province} {year}"),
         province=province,
@@ -254,8 +261,9 @@ def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, base: Pa
 
 
 def _index_plan(
-    index_id: str, t: dict[str, Any], where: str, year: int, n_units: int, base: Path | None
+    index_id: str, t: dict[str, Any], where: str, year: int, fields: tuple[int, int], base: Path | None
 ) -> IndexPlan:
+    n_units, last_n_units = fields
     check_keys(t, where, _INDEX_KEYS)
     definition = take(t, "definition", where, str, default="")
     spec = _resolve_spec(index_id, definition, f"{where}.definition", year, base)
@@ -288,19 +296,30 @@ def _index_plan(
                 f"is neither a component nor a sub-criterion of {spec.id} {spec.version}",
             )
         take(last_components, k, f"{where}.last_components", float, lo=0.0, hi=hi)
+    last_rank = take(t, "last_rank", where, int, default=None, lo=1, hi=n_units)
+    target = parse_target(
+        t,
+        where,
+        index_id=index_id,
+        n_units=n_units,
+        last_rank=last_rank,
+        bounds=(lo, hi),
+        last_n_units=last_n_units,
+    )
     return IndexPlan(
         index_id=index_id,
         spec=spec,
         definition=definition,
-        target_score=take(t, "target_score", where, float, lo=lo, hi=hi),
-        target_rank=take(t, "target_rank", where, int, lo=1, hi=n_units),
+        target_score=target.score,
+        target_rank=target.rank,
+        target=target,
         groups=groups,
         effectiveness_mean=take(eff, "mean", f"{where}.effectiveness", float, default=0.6, lo=0.01, hi=0.99),
         effectiveness_concentration=take(
             eff, "concentration", f"{where}.effectiveness", float, default=10.0, lo=0.5, hi=1e6
         ),
         last_score=take(t, "last_score", where, float, default=None, lo=lo, hi=hi),
-        last_rank=take(t, "last_rank", where, int, default=None, lo=1, hi=n_units),
+        last_rank=last_rank,
         last_components={k: float(v) for k, v in last_components.items()},
     )
 

@@ -60,7 +60,7 @@ def test_run_json_contract() -> None:
         assert {"score", "rank", "targets", "p_score", "p_rank", "p_both", "mc_se"} <= set(index)
         assert set(index["score"]) >= {"mean", "p05", "p50", "p95"}
         assert set(index["rank"]) >= {"p05", "p50", "p95", "pmf"} and len(index["rank"]["pmf"]) == 63
-        assert set(index["targets"]) == {"score", "rank"}
+        assert set(index["targets"]) == {"score", "rank", "kind"}
         assert 0 <= index["p_both"] <= index["p_score"] <= 1
     again = cli("run", str(PLAN), "--draws", "2000", "--seed", "7", "--json")
     assert again.stdout == out.stdout

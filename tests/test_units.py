@@ -6,7 +6,7 @@ from importlib import resources
 import pytest
 
 from simulator.errors import InputError
-from simulator.units import UnitRegistry, fold, vietnam_63
+from simulator.units import UnitRegistry, crosswalk, fold, units_for_year, vietnam_34, vietnam_63
 
 # The 34 provinces and centrally-run cities after the 2025 merger, as a registry built by hand.
 UNITS_34 = (
@@ -214,3 +214,82 @@ def test_fold():
     assert fold("Bà Rịa – Vũng Tàu") == "ba ria vung tau"
     assert fold("Đắk Lắk") == fold("Ðắk Lắk") == "dak lak"
     assert fold("Hoà Bình") == fold("Hòa Bình")
+
+
+# The 2025 merger: the shipped registry of 34 units and the crosswalk from the 63.
+
+
+def test_crosswalk_maps_the_63_onto_the_34_losing_none_and_none_twice():
+    merged = crosswalk()
+    assert len(merged) == 34
+    assert sorted(m.name for m in merged) == sorted(UNITS_34)
+    preds = [p for m in merged for p in m.predecessors]
+    assert len(preds) == 63
+    assert sorted(preds) == sorted(vietnam_63().names)
+    assert sum(not m.merged for m in merged) == 11  # 11 unchanged, 52 merged into 23
+    assert sum(len(m.predecessors) for m in merged if m.merged) == 52
+
+
+def test_new_can_tho_is_the_former_can_tho_soc_trang_and_hau_giang():
+    can_tho = next(m for m in crosswalk() if m.name == "Cần Thơ")
+    assert set(can_tho.predecessors) == {"Cần Thơ", "Sóc Trăng", "Hậu Giang"}
+    assert can_tho.unit_type == "thành phố"
+    assert "202/2025/QH15" in can_tho.source
+
+
+def test_shipped_34_registry_names_and_the_field_of_a_year():
+    assert sorted(vietnam_34().names) == sorted(UNITS_34)
+    assert len(units_for_year(2024)) == 63
+    assert len(units_for_year(2025)) == 34
+    assert len(units_for_year(2030)) == 34
+    assert units_for_year(2012) is vietnam_63()
+
+
+@pytest.mark.parametrize(
+    ("spelling", "successor"),
+    [
+        ("Sóc Trăng", "thành phố Cần Thơ"),
+        ("hau giang", "thành phố Cần Thơ"),
+        ("Bình Dương", "Hồ Chí Minh"),
+        ("BR-VT", "Hồ Chí Minh"),
+        ("Hà Giang", "tỉnh Tuyên Quang"),
+        ("Quảng Nam", "Đà Nẵng"),
+    ],
+)
+def test_former_name_after_the_merger_is_refused_naming_its_successor(spelling, successor):
+    with pytest.raises(InputError) as err:
+        vietnam_34().resolve(spelling, "plan.province")
+    msg = str(err.value)
+    assert msg.startswith("plan.province: ")
+    assert "đã hợp nhất vào" in msg and "merged into" in msg and successor in msg
+    assert "\n" not in msg
+
+
+def test_refusal_line_reads_as_planners_write_it():
+    with pytest.raises(InputError, match="Sóc Trăng đã hợp nhất vào thành phố Cần Thơ từ 01/7/2025"):
+        vietnam_34().resolve("Sóc Trăng")
+
+
+def test_hue_is_found_by_its_new_and_old_names():
+    reg = vietnam_34()
+    for spelling in ("Thành phố Huế", "TP. Huế", "Huế", "Thừa Thiên Huế", "TT-Huế", "thua_thien_hue"):
+        assert reg.resolve(spelling) == "Huế", spelling
+
+
+def test_every_alias_of_today_keeps_working_for_2024_and_is_placed_for_2025():
+    old, new = units_for_year(2024), units_for_year(2025)
+    successor = {p: m for m in crosswalk() for p in m.predecessors}
+    for row in _csv_rows():
+        m = successor[row["name"]]
+        for spelling in [
+            row["name"],
+            row["code"],
+            row["name_ascii"],
+            *filter(None, row["aliases"].split(";")),
+        ]:
+            assert old.resolve(spelling) == row["name"], spelling
+            if row["name"] == m.name or not m.merged:
+                assert new.resolve(spelling) == m.name, spelling
+            else:
+                with pytest.raises(InputError, match=f"merged into {m.name} "):
+                    new.resolve(spelling)
