@@ -2,8 +2,8 @@
 
 Two kinds of record live here. *Observations* are (index, year, unit, score, rank, components…,
 source) rows; a blank is unknown and stays unknown. *Summaries* are national statistics
-(mean / min / max) for an index and a year. :class:`History` holds both for one index, with the
-unit registry that fixes the order of every per-unit array.
+(mean / min / max / count in group A) for an index and a year. :class:`History` holds both for
+one index, with the unit registry that fixes the order of every per-unit array.
 """
 
 from __future__ import annotations
@@ -36,10 +36,12 @@ PAPI_DIMENSIONS = (
     "d8_egovernance",
 )
 _SHIPPED = {
-    "papi": "papi_provincial_2011_2020.csv",
-    "par_index": "par_index_observed_2012_2020.csv",
-    "sipas": "sipas_observed_2017_2020.csv",
+    "papi": ("papi_provincial_2011_2020.csv", "papi_provincial_2021_2022.csv"),
+    "par_index": ("par_index_observed_2012_2020.csv", "par_index_observed_2021_2022.csv"),
+    "sipas": ("sipas_observed_2017_2020.csv", "sipas_observed_2021_2022.csv"),
 }
+_SUMMARIES = ("national_summary_2017_2020.csv", "national_summary_2021.csv")
+SUMMARY_STATISTICS = ("mean", "min", "max", "n_ge_90")
 _COLUMN_ALIASES = {
     "unit": (
         "unit",
@@ -84,7 +86,8 @@ class History:
     observations : pandas.DataFrame
         Columns ``year, unit, score, rank, source`` and any component columns; NaN is unknown.
     summaries : pandas.DataFrame
-        Columns ``year, statistic, value, source`` with statistic in ``mean, min, max``.
+        Columns ``year, statistic, value, source`` with statistic in :data:`SUMMARY_STATISTICS`
+        (``n_ge_90``: the number of units at or above 90, PAR INDEX group A).
     units : UnitRegistry
         The units of the index; fixes the order of :meth:`matrix`.
     """
@@ -163,10 +166,14 @@ def _read_shipped(name: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=8)
 def _load_shipped(index_id: str) -> History:
-    obs = _read_shipped(_SHIPPED[index_id]).rename(columns={"province": "unit", "total": "score"})
     registry = vietnam_63()
-    obs["unit"] = [registry.resolve(u, f"{_SHIPPED[index_id]} unit") for u in obs["unit"]]
-    summ = _read_shipped("national_summary_2017_2020.csv")
+    parts = []
+    for name in _SHIPPED[index_id]:
+        part = _read_shipped(name).rename(columns={"province": "unit", "total": "score"})
+        part["unit"] = [registry.resolve(u, f"{name} unit") for u in part["unit"]]
+        parts.append(part)
+    obs = pd.concat(parts, ignore_index=True)
+    summ = pd.concat([_read_shipped(name) for name in _SUMMARIES], ignore_index=True)
     summ = summ[summ["index"] == index_id].drop(columns=["index"]).reset_index(drop=True)
     return History(index_id, obs, summ, registry)
 
