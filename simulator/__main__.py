@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--seed", type=_seed, default=0)
     fc.add_argument("--csv", action="store_true")
     fc.add_argument("--table", help="a results table (CSV/XLSX) to add to the shipped history")
+    fc.add_argument("--origin", type=int, help="last data year to use (default: the last before --year)")
     bt = sub.add_parser("backtest", help="rolling-origin evaluation of the forecasts")
     bt.add_argument("--index", default="papi", choices=("par_index", "sipas", "papi"))
     bt.add_argument("--years", required=True, help="A-B, e.g. 2013-2020")
@@ -135,12 +136,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     from simulator.forecast import fit_forecast
-    from simulator.history import load_history, read_results_table
+    from simulator.history import load_history, merge_results_table
 
     history = load_history(args.index)
     if args.table:
-        history = history.with_table(read_results_table(args.table, args.index))
-    table = fit_forecast(history, args.year).table(args.draws, args.seed)
+        history = merge_results_table(history, args.table, args.year)
+    table = fit_forecast(history, args.year, origin=args.origin).table(args.draws, args.seed)
     if args.csv:
         print(table.to_csv(index=False, float_format="%.4f"), end="")
     else:

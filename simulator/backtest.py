@@ -130,7 +130,7 @@ def _persistence(past: History, year: int) -> tuple[np.ndarray, float]:
     return last * d, float(found.std(ddof=1)) * scale * d
 
 
-def _rank_interval(sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def rank_interval(sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ranks = rank_draws(sims)
     q = np.quantile(ranks, [0.05, 0.95], axis=0, method="inverted_cdf")
     return q[0], q[1]
@@ -150,7 +150,7 @@ def _score_year(
     y = observed[ok]
     q = np.quantile(sims, QUANTILE_LEVELS, axis=0)
     lo, hi = q[0], q[-1]
-    r_lo, r_hi = _rank_interval(sims)
+    r_lo, r_hi = rank_interval(sims)
     actual_rank = rank_draws(y[None, :])[0]
     return {
         "year": year,
@@ -296,7 +296,7 @@ def protocol(
     return out[["candidate", "horizon", *[c for c in _ORDER if c != "horizon"]]]
 
 
-def _league_view(past: History, rng: np.random.Generator) -> History:
+def league_view(past: History, rng: np.random.Generator) -> History:
     """``past`` cut down to the PAR INDEX data pattern, derived from its own scores.
 
     Per year: the top 5 scores with ranks, ``MID_PUBLISHED`` random units ranked below 5 with
@@ -337,7 +337,7 @@ def league_experiment(history: History, years, *, draws: int = 4000, rng=None) -
         view_rng, sim_rng = child.spawn(2)
         observed = history.matrix("score", (year,))[0]
         ok = np.isfinite(observed)
-        view = _league_view(history.before(year), view_rng)
+        view = league_view(history.before(year), view_rng)
         known = np.isin(np.array(history.units.names), view.observations.query("year == @year - 1")["unit"])
         actual = rank_draws(observed[ok][None, :])[0]
         row: dict = {"year": year, "n_units": int(ok.sum()), "n_known": int((known & ok).sum())}
@@ -346,7 +346,7 @@ def league_experiment(history: History, years, *, draws: int = 4000, rng=None) -
             ("panel", fit_forecast(history, year, regime="panel")),
         ):
             sims = fc.simulate(draws, sim_rng)[:, ok]
-            lo, hi = _rank_interval(sims)
+            lo, hi = rank_interval(sims)
             hit = (lo <= actual) & (actual <= hi)
             q05, q95 = np.quantile(sims, [0.05, 0.95], axis=0)
             sub = known[ok]

@@ -159,6 +159,44 @@ class History:
         return replace(self, observations=merged.sort_values(["year", "unit"]).reset_index(drop=True))
 
 
+TABLE_TOLERANCE = 0.0051  # a user's figure rounded to 2 decimals still agrees with the shipped one
+
+
+def merge_results_table(history: History, source: str | Path | IO[bytes], year: int) -> History:
+    """``history`` with a user's results table for a forecast of ``year`` (the CLI's ``--table``).
+
+    The table is read by :func:`read_results_table` (PAPI dimension columns included, named as in
+    the shipped data) and merged by :meth:`History.with_table`, after two checks.
+
+    Raises
+    ------
+    InputError
+        One line naming the year and unit of the first row that gives results for ``year`` itself
+        (it would hand over the answer), or that contradicts a shipped figure (score, rank or
+        dimension differing by more than rounding to 2 decimals).
+    """
+    comps = PAPI_DIMENSIONS if history.index_id == "papi" else ()
+    table = read_results_table(source, history.index_id, units=history.units, components=comps)
+    label = str(source) if isinstance(source, str | Path) else "uploaded table"
+    for rec in table.itertuples(index=False):
+        if rec.year == year:
+            problem = f"{rec.unit} {rec.year}: the table gives results for the forecast year itself"
+            raise InputError(label, problem + "; remove those rows or forecast a later year")
+    shipped = history.observations.set_index(["year", "unit"])
+    for _, row in table.iterrows():
+        key = (int(row["year"]), row["unit"])
+        if key not in shipped.index:
+            continue
+        old = shipped.loc[key]
+        for col in ("score", "rank", *comps):
+            new, was = row.get(col, np.nan), old.get(col, np.nan)
+            tol = 0.0 if col == "rank" else TABLE_TOLERANCE
+            if np.isfinite(new) and np.isfinite(was) and abs(new - was) > tol:
+                problem = f"{key[1]} {key[0]}: {col} {new:g} contradicts the shipped {was:g}"
+                raise InputError(label, f"{problem} ({old['source']})")
+    return history.with_table(table)
+
+
 def _read_shipped(name: str) -> pd.DataFrame:
     text = resources.files("simulator.data").joinpath(name).read_text("utf-8")
     return pd.read_csv(io.StringIO(text))

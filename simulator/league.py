@@ -40,8 +40,15 @@ def _blom(rank: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return q, p * (1 - p) / ((n + 2) * stats.norm.pdf(q) ** 2)
 
 
+GROUP_A_THRESHOLD = 90.0  # PAR INDEX group A: at or above 90 %
+
+
 def _field_points(past: History, year: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(q, score, variance)`` pairs of one year: ranked scores, mean (q=0), max (rank 1), min (rank N)."""
+    """``(q, score, variance)`` pairs of one year: ranked scores, mean (q=0), max (rank 1), min (rank N).
+
+    A published group count ``c`` (``n_ge_90``: ``c`` units at or above 90) adds the point
+    (rank ``c + 1/2``, score 90): the threshold lies between the ``c``-th and the next score.
+    """
     obs = past.observations[past.observations["year"] == year].dropna(subset=["score", "rank"])
     q, v = _blom(obs["rank"].to_numpy(), n)
     qs, ys, vs = list(q), list(obs["score"]), list(v)
@@ -51,6 +58,10 @@ def _field_points(past: History, year: int, n: int) -> tuple[np.ndarray, np.ndar
         if value is not None and rank not in ranks:
             qr, vr = (0.0, 1.0 / n) if rank is None else (float(x[0]) for x in _blom(np.array([rank]), n))
             qs, ys, vs = [*qs, qr], [*ys, value], [*vs, vr]
+    count = past.summary(year, "n_ge_90")
+    if count is not None and 0 < count < n:
+        qc, vc = (float(x[0]) for x in _blom(np.array([count + 0.5]), n))
+        qs, ys, vs = [*qs, qc], [*ys, GROUP_A_THRESHOLD], [*vs, vc]
     return np.array(qs), np.array(ys, dtype=float), np.array(vs)
 
 

@@ -44,16 +44,16 @@ class PanelSpec:
 
     Parameters
     ----------
-    unit_mean : {"equal", "discounted", "none"}
-        The unit's earlier positions as a regressor: equal weights, weights falling by
-        :data:`MEAN_DISCOUNT` a year, or not at all.
+    unit_mean : {"none", "equal", "discounted"}
+        The unit's earlier positions as a regressor: not at all (the default, chosen by the
+        protocol), equal weights, or weights falling by :data:`MEAN_DISCOUNT` a year.
     year_effect : bool
         A year-level random effect on persistence, with innovations that keep the field's variance.
     mixture : bool
         A variance factor of the unit innovations common to all units of a draw.
     """
 
-    unit_mean: str = "equal"
+    unit_mean: str = "none"
     year_effect: bool = False
     mixture: bool = False
 
