@@ -49,16 +49,20 @@ def _field_points(past: History, year: int, n: int) -> tuple[np.ndarray, np.ndar
     A published group count ``c`` (``n_ge_90``: ``c`` units at or above 90) adds the point
     (rank ``c + 1/2``, score 90): the threshold lies between the ``c``-th and the next score.
     """
-    obs = past.observations[past.observations["year"] == year].dropna(subset=["score", "rank"])
-    q, v = _blom(obs["rank"].to_numpy(), n)
-    qs, ys, vs = list(q), list(obs["score"]), list(v)
-    ranks = set(obs["rank"].astype(int))
+    obs = past.observations
+    pairs = obs[(obs["year"] == year) & obs["score"].notna() & obs["rank"].notna()]
+    q, v = _blom(pairs["rank"].to_numpy(dtype=float), n)
+    qs, ys, vs = list(q), list(pairs["score"]), list(v)
+    ranks = set(pairs["rank"].astype(int))
+    summ = past.summaries
+    rows = zip(summ["year"], summ["statistic"], summ["value"], strict=True)
+    published = {str(st): float(val) for y, st, val in rows if y == year}
     for stat, rank in (("mean", None), ("max", 1), ("min", n)):
-        value = past.summary(year, stat)
+        value = published.get(stat)
         if value is not None and rank not in ranks:
             qr, vr = (0.0, 1.0 / n) if rank is None else (float(x[0]) for x in _blom(np.array([rank]), n))
             qs, ys, vs = [*qs, qr], [*ys, value], [*vs, vr]
-    count = past.summary(year, "n_ge_90")
+    count = published.get("n_ge_90")
     if count is not None and 0 < count < n:
         qc, vc = (float(x[0]) for x in _blom(np.array([count + 0.5]), n))
         qs, ys, vs = [*qs, qc], [*ys, GROUP_A_THRESHOLD], [*vs, vc]
