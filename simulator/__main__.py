@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     bt = sub.add_parser("backtest", help="rolling-origin evaluation of the forecasts")
     bt.add_argument("--index", default="papi", choices=("par_index", "sipas", "papi"))
     bt.add_argument("--years", required=True, help="A-B, e.g. 2013-2020")
+    bt.add_argument("--horizon", type=_positive, default=1, help="years from the last data year (1-3)")
     bt.add_argument("--draws", type=_positive, default=4000)
     bt.add_argument("--seed", type=_seed, default=0)
     bt.add_argument("--json", action="store_true")
@@ -159,7 +160,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         raise InputError("--years", f"{args.years!r} is not a range like 2013-2020") from None
     if first > last:
         raise InputError("--years", f"{args.years!r}: the first year is after the last")
-    result = backtest(load_history(args.index), range(first, last + 1), draws=args.draws, rng=args.seed)
+    years = range(first, last + 1)
+    result = backtest(load_history(args.index), years, draws=args.draws, rng=args.seed, horizon=args.horizon)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
