@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
+from simulator.__main__ import main
 from simulator.errors import InputError
 from simulator.history import PAPI_DIMENSIONS, load_history, merge_results_table
 from simulator.league import GROUP_A_THRESHOLD, _blom, _field_points
 from simulator.rank_width import league_rank_width, uniform_rank_width
 
-ROOT = Path(__file__).resolve().parents[1]
 
+@pytest.fixture
+def cli(capsys):
+    """Run ``python -m simulator ARGS`` in-process: return code, stdout and stderr."""
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True, env=env)
+    def run(*args: str) -> SimpleNamespace:
+        code = main(list(args))
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+    return run
 
 
 def _csv(tmp_path: Path, name: str, text: str) -> Path:
@@ -28,7 +33,7 @@ def _csv(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_forecast_csv_has_the_extra_quantiles_in_order(tmp_path) -> None:
+def test_forecast_csv_has_the_extra_quantiles_in_order(cli) -> None:
     out = cli("forecast", "--index", "papi", "--year", "2026", "--draws", "1000", "--csv")
     assert out.returncode == 0, out.stderr
     header, *rows = out.stdout.strip().splitlines()
@@ -50,7 +55,7 @@ def test_forecast_csv_has_the_extra_quantiles_in_order(tmp_path) -> None:
         ("tỉnh,năm,điểm,xếp hạng\nCần Thơ,2022,86.5,27\n", "Cần Thơ 2022: rank 27 contradicts the shipped 26"),
     ],
 )
-def test_table_contradicting_shipped_data_or_giving_the_answer_is_one_line_exit_2(tmp_path, text, message):
+def test_table_contradicting_shipped_data_or_giving_the_answer_is_one_line_exit_2(cli, tmp_path, text, message):
     path = _csv(tmp_path, "par.csv", text)
     out = cli("forecast", "--index", "par_index", "--year", "2023", "--draws", "500", "--table", str(path))
     assert out.returncode == 2
@@ -75,7 +80,7 @@ def test_table_merges_papi_dimensions_and_rounded_agreeing_rows(tmp_path) -> Non
         merge_results_table(shipped, wrong, 2024)
 
 
-def test_forecast_origin_option_and_its_validation() -> None:
+def test_forecast_origin_option_and_its_validation(cli) -> None:
     out = cli("forecast", "--index", "papi", "--year", "2024", "--origin", "2020", "--draws", "500", "--csv")
     assert out.returncode == 0, out.stderr
     bad = cli("forecast", "--index", "papi", "--year", "2024", "--origin", "2024", "--draws", "500")
