@@ -19,7 +19,8 @@ The two regimes differ only in how ``L``, ``S``, ``x`` and ``beta`` are estimate
 :func:`simulator.panel.fit_panel` (full panel: PAPI) and :func:`simulator.league.fit_league`
 (partial league tables: PAR INDEX, SIPAS); the national level and spread they share are in
 :mod:`simulator.field`.
-The equations and every assumption (each labelled "assumption") are in ``docs/forecast.md``.
+The equations and every assumption (each labelled "giả định … (assumption: …)", see
+:func:`simulator.field.note`) are in ``docs/forecast.md``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import pandas as pd
 from scipy import special, stats
 
 from simulator.errors import InputError
-from simulator.field import dimensions, latest_observed
+from simulator.field import dimensions, latest_observed, note
 from simulator.history import SCORE_RANGE, History
 from simulator.league import fit_league
 from simulator.panel import PANEL_COVERAGE, SCALE_FLOOR, PanelSpec, fit_panel
@@ -329,6 +330,16 @@ def fit_forecast(
         full = last is not None and coverage[last] >= PANEL_COVERAGE * len(past.units)
         regime = "panel" if full and (coverage >= PANEL_COVERAGE * len(past.units)).sum() >= 2 else "league"
     fit = fit_panel(past, year, spec) if regime == "panel" else fit_league(past, year)
+    if year - origin > 1:
+        k = year - origin
+        fit["assumptions"] += (
+            note(
+                f"dự báo {k} năm từ số liệu đến {origin}: vị trí mỗi đơn vị suy giảm theo phi^{k} về "
+                "mức chung, độ bất định của mức và độ phân tán tăng theo số năm",
+                f"a {k}-year forecast from data to {origin}: positions decay as phi^{k} toward the "
+                "field; the level's and the spread's uncertainty grow with the years",
+            ),
+        )
     return _assemble(past, year, regime, fit | {"origin": int(origin)})
 
 

@@ -17,7 +17,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from simulator.errors import InputError
-from simulator.field import dimensions, field_parts, level_forecast, prior_notes, spread_logsd
+from simulator.field import dimensions, field_parts, level_forecast, note, prior_notes, spread_logsd
 from simulator.history import History
 
 # Assumption (explained in docs/forecast.md):
@@ -127,13 +127,22 @@ def fit_league(past: History, year: int) -> dict:
             q, v = _blom(np.array([rec.rank]), n)
             pos[(rec.unit, rec.year)] = (float(q[0]), float(v[0]))
     pairs = np.array([(z, pos[(u, t + 1)][0]) for (u, t), (z, _) in pos.items() if (u, t + 1) in pos])
-    notes = [*prior_notes(past.index_id), "assumption: a normal field; unknown units exchangeable in it"]
+    normal = note(
+        "điểm các tỉnh phân bố chuẩn; các đơn vị chưa có số liệu hoán đổi được cho nhau",
+        "a normal field; unknown units exchangeable in it",
+    )
+    notes = [*prior_notes(past.index_id), normal]
     if len(pairs) >= MIN_PERSISTENCE_PAIRS and np.median(np.abs(pairs[:, 0])) < MAX_PAIR_MEDIAN_Z:
         res = sm.OLS(pairs[:, 1], pairs[:, :1]).fit()
         phi, phi_sd = float(np.clip(res.params[0], 0.0, 0.95)), float(res.bse[0])
     else:
         phi, phi_sd = BORROWED_PERSISTENCE
-        notes.append(f"assumption: persistence phi = {phi} (sd {phi_sd}) borrowed from PAPI")
+        notes.append(
+            note(
+                f"hệ số duy trì phi = {phi} (độ lệch chuẩn {phi_sd}) mượn từ PAPI",
+                f"persistence phi = {phi} (sd {phi_sd}) borrowed from PAPI",
+            )
+        )
     design, position_sd = np.zeros((n, 1)), np.ones(n)
     for (u, t), (z, v) in sorted(pos.items(), key=lambda kv: kv[0][1]):
         k = year - t

@@ -22,6 +22,7 @@ from simulator.field import (
     field_parts,
     latest_observed,
     level_forecast,
+    note,
     prior_notes,
     spread_logsd,
 )
@@ -132,14 +133,25 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
     spread = s[-1] * np.sqrt(dimensions(past.index_id, year) / dimensions(past.index_id, years[-1]))
     notes = [
         *prior_notes(past.index_id),
-        "assumption: a unit with a gap decays toward the field",
-        f"assumption: the level moves {LEVEL_REVERSION:g} of the way to the mean of its past levels "
-        "(chosen on the 2013-2020 backtest, so in-sample there)",
+        note(
+            "đơn vị thiếu số liệu vài năm dần trở về mức chung của các tỉnh",
+            "a unit with a gap decays toward the field",
+        ),
+        note(
+            f"mức trung bình toàn quốc dịch {LEVEL_REVERSION:g} khoảng cách về trung bình các năm trước "
+            "(chọn theo kiểm định 2013-2020, nên nằm trong mẫu)",
+            f"the level moves {LEVEL_REVERSION:g} of the way to the mean of its past levels "
+            "(chosen on the 2013-2020 backtest, so in-sample there)",
+        ),
     ]
     if dimensions(past.index_id, year) != dimensions(past.index_id, years[-1]):
         notes.append(
-            "assumption: the national mean of each of the new dimensions is uniform on its 1-10 scale; "
-            "the spread scales with the square root of the number of dimensions"
+            note(
+                "trung bình toàn quốc của mỗi chiều mới phân bố đều trên thang 1-10; độ phân tán tỉ lệ "
+                "với căn bậc hai của số chiều",
+                "the national mean of each of the new dimensions is uniform on its 1-10 scale; "
+                "the spread scales with the square root of the number of dimensions",
+            )
         )
     logsd = spread_logsd(past.index_id, years[-1], year, 0.0, np.array(log_steps))
     chol = np.linalg.cholesky(np.asarray(res.cov_params()) + 1e-12 * np.eye(X.shape[1]))
@@ -153,17 +165,24 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
         excess = np.var(factors, ddof=1) - np.mean(noise) if len(factors) > 1 else 0.0
         sd2 = _shrunk_var(excess, len(factors) - 1, YEAR_EFFECT_PRIOR)
         extra["persistence_sd"] = float(np.sqrt((1.0 + sd2) ** k - 1.0))
+        prior = f"{YEAR_EFFECT_PRIOR[0]}, {YEAR_EFFECT_PRIOR[1]:g}"
         parts["assumptions"] += (
-            f"assumption: persistence varies by year (relative sd {np.sqrt(sd2):.2f} a year, prior "
-            f"{YEAR_EFFECT_PRIOR[0]} with weight {YEAR_EFFECT_PRIOR[1]:g}); "
-            "a turbulent draw reshuffles the field",
+            note(
+                f"mức duy trì vị trí thay đổi theo năm (độ lệch chuẩn tương đối {np.sqrt(sd2):.2f} mỗi năm, "
+                f"tiên nghiệm và trọng số {prior}); một năm biến động xáo trộn cả bảng",
+                f"persistence varies by year (relative sd {np.sqrt(sd2):.2f} a year, prior and weight "
+                f"{prior}); a turbulent draw reshuffles the field",
+            ),
         )
     if spec.mixture:
         logs = np.log(variances)
         excess = np.var(logs, ddof=1) - np.mean(2.0 / counts) if len(logs) > 1 else 0.0
         extra["innovation_logsd"] = float(np.sqrt(_shrunk_var(excess, len(logs) - 1, MIXTURE_PRIOR)))
         parts["assumptions"] += (
-            "assumption: the unit innovations of a draw share a lognormal variance factor",
+            note(
+                "nhiễu riêng của các đơn vị trong cùng một lần rút chung một hệ số phương sai log-chuẩn",
+                "the unit innovations of a draw share a lognormal variance factor",
+            ),
         )
     return parts | extra
 
