@@ -1,9 +1,12 @@
 """Speed of the BAU forecasts, and the tables of docs/forecast.md.
 
 Run ``python benchmarks/bench_forecast.py`` and paste the markdown it prints into
-``docs/forecast.md`` (the numbers there come from this script, seed 2021). The last lines time
-``BAUForecast.simulate`` on one engine block (4,096 draws, float32 unit shocks as the engine
-stores them): median of 200 calls per index.
+``docs/forecast.md`` (the numbers there come from this script, seed 2021): the horizon-1 backtest
+of the chosen forecaster, the league experiment, Cần Thơ's BAU for 2021 (as issued then, from
+data to 2020), 2023 and 2026, the league rank widths, and timings: the time to fit each index's
+forecast (median of 5) and one ``BAUForecast.simulate`` call on one engine block (4,096 draws,
+float32 unit shocks as the engine stores them, median of 200 calls). The protocol comparison of
+candidates is ``benchmarks/bench_protocol.py``.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import pandas as pd
 from simulator.backtest import backtest, league_experiment
 from simulator.forecast import ForecastShocks, fit_forecast
 from simulator.history import load_history
+from simulator.rank_width import league_rank_width
 
 SEED = 2021
-YEARS = range(2013, 2021)
+YEARS = range(2013, 2023)
 
 
 def markdown(table: pd.DataFrame, digits: int = 3) -> str:
@@ -38,26 +42,49 @@ def main() -> None:
     print(markdown(result.table.drop(columns=["regime"])), "\n")
     calm = backtest(papi, [y for y in YEARS if y != 2018], draws=4000, rng=SEED).table.iloc[[-1]]
     print(markdown(calm.drop(columns=["regime"]).assign(year="overall excl. 2018")), "\n")
+    late = backtest(papi, range(2019, 2023), draws=4000, rng=SEED).table.iloc[[-1]]
+    print(markdown(late.drop(columns=["regime"]).assign(year="overall 2019-2022")), "\n")
     league = league_experiment(papi, YEARS, draws=4000, rng=SEED)
     wide = league.set_index("year").T.rename_axis("measure").reset_index()
     print(markdown(wide.rename(columns=str), 2), "\n")
     rows = []
+    cols = [f"score_p{q:02d}" for q in (5, 25, 50, 75, 95)] + [f"rank_p{q:02d}" for q in (5, 50, 95)]
+    for year, origin in ((2021, 2020), (2022, 2021), (2023, 2022), (2026, 2022)):
+        for index_id in ("par_index", "sipas", "papi"):
+            fc = fit_forecast(load_history(index_id), year, origin=origin)
+            row = fc.table(20000, SEED).set_index("unit").loc["Cần Thơ"]
+            rows.append({"year": year, "origin": origin, "index": index_id, **row[cols].to_dict()})
+    print(markdown(pd.DataFrame(rows), 2), "\n")
+    widths = []
+    for index_id in ("par_index", "sipas"):
+        for year in (2023, 2026):
+            res = league_rank_width(index_id, year, draws=4000, rng=SEED)
+            unit = res.per_unit.set_index("unit").loc["Cần Thơ"]
+            widths.append(res.to_dict() | {"can_tho_width": float(unit["width"])})
+            print(res.message("en"))
+            print(res.message("vi"))
+    print(markdown(pd.DataFrame(widths), 2), "\n")
     for index_id in ("par_index", "sipas", "papi"):
+        print(
+            f"{index_id}: fit {fit_ms(index_id):.0f} ms, "
+            f"simulate one 4,096-draw block {simulate_block_ms(index_id):.2f} ms"
+        )
+
+
+def fit_ms(index_id: str, repeats: int = 5) -> float:
+    """Median time to fit the 2023 forecast from the shipped history (loaded once, as the app caches)."""
+    history = load_history(index_id)
+    times = []
+    for _ in range(repeats):
         start = time.perf_counter()
-        fc = fit_forecast(load_history(index_id), 2021)
-        table = fc.table(20000, SEED)
-        took = time.perf_counter() - start
-        row = table.set_index("unit").loc["Cần Thơ"]
-        cols = ["score_mean", "score_p05", "score_p50", "score_p95", "rank_p05", "rank_p50", "rank_p95"]
-        rows.append({"index": index_id, "regime": fc.regime, **row[cols].to_dict(), "seconds": took})
-    print(markdown(pd.DataFrame(rows), 2))
-    for index_id in ("par_index", "sipas", "papi"):
-        print(f"simulate, one 4,096-draw block, {index_id}: {simulate_block_ms(index_id):.2f} ms")
+        fit_forecast(history, 2023)
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
 
 
 def simulate_block_ms(index_id: str, block: int = 4096, repeats: int = 200) -> float:
     """Median time of one ``simulate`` call on a block of pre-drawn shocks, as the engine makes it."""
-    fc = fit_forecast(load_history(index_id), 2021)
+    fc = fit_forecast(load_history(index_id), 2023)
     drawn = fc.draw_shocks(block, SEED)
     shocks = ForecastShocks(drawn.common, drawn.unit.astype(np.float32), drawn.params)
     unit_scale = np.full(len(fc.units), 0.9)

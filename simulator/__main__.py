@@ -58,9 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--seed", type=_seed, default=0)
     fc.add_argument("--csv", action="store_true")
     fc.add_argument("--table", help="a results table (CSV/XLSX) to add to the shipped history")
+    fc.add_argument("--origin", type=int, help="last data year to use (default: the last before --year)")
     bt = sub.add_parser("backtest", help="rolling-origin evaluation of the forecasts")
     bt.add_argument("--index", default="papi", choices=("par_index", "sipas", "papi"))
     bt.add_argument("--years", required=True, help="A-B, e.g. 2013-2020")
+    bt.add_argument("--horizon", type=_positive, default=1, help="years from the last data year (1-3)")
     bt.add_argument("--draws", type=_positive, default=4000)
     bt.add_argument("--seed", type=_seed, default=0)
     bt.add_argument("--json", action="store_true")
@@ -142,12 +144,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     from simulator.forecast import fit_forecast
-    from simulator.history import load_history, read_results_table
+    from simulator.history import load_history, merge_results_table
 
     history = load_history(args.index)
     if args.table:
-        history = history.with_table(read_results_table(args.table, args.index))
-    table = fit_forecast(history, args.year).table(args.draws, args.seed)
+        history = merge_results_table(history, args.table, args.year)
+    table = fit_forecast(history, args.year, origin=args.origin).table(args.draws, args.seed)
     if args.csv:
         print(table.to_csv(index=False, float_format="%.4f"), end="")
     else:
@@ -165,7 +167,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         raise InputError("--years", f"{args.years!r} is not a range like 2013-2020") from None
     if first > last:
         raise InputError("--years", f"{args.years!r}: the first year is after the last")
-    result = backtest(load_history(args.index), range(first, last + 1), draws=args.draws, rng=args.seed)
+    years = range(first, last + 1)
+    result = backtest(load_history(args.index), years, draws=args.draws, rng=args.seed, horizon=args.horizon)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

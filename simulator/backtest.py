@@ -1,10 +1,11 @@
 """Rolling-origin evaluation of the BAU forecasts (:mod:`simulator.forecast`).
 
-For each target year ``T`` the forecast is fitted on the years before ``T`` only and scored on the
-published year-``T`` scores: 90 % interval coverage, CRPS, MAE, and the width of 90 % rank
-intervals. The benchmark is *persistence*: last year's score plus ``N(0, s_d^2)``, ``s_d`` the sd
-of year-to-year changes of a unit's score before ``T`` (on the per-dimension scale when the
-index's number of dimensions changes, so that PAPI's 2018 break hits both forecasts alike).
+For each target year ``T`` and horizon ``k`` the forecast is fitted on the years up to ``T - k``
+only and scored on the published year-``T`` scores: 90 % interval coverage, CRPS, the quantile
+score, MAE, and the width of 90 % rank intervals. The benchmark is *persistence*: the last score
+plus ``N(0, s_k^2)``, ``s_k`` the sd of ``k``-year changes of a unit's score up to ``T - k`` (on
+the per-dimension scale when the index's number of dimensions changes, so that PAPI's 2018 break
+hits both forecasts alike). :func:`protocol` runs the comparison of ``docs/forecast.md`` §0.
 
 :func:`league_experiment` degrades PAPI to the data pattern of the PAR INDEX (a few published
 scores and ranks a year plus national mean/min/max) and compares the league-table method's rank
@@ -23,9 +24,32 @@ from scipy import stats
 from simulator.errors import InputError
 from simulator.forecast import dimensions, fit_forecast, latest_observed, rank_draws
 from simulator.history import History
+from simulator.panel import PanelSpec
 
 TOP_PUBLISHED = 5
 MID_PUBLISHED = 3
+QUANTILE_LEVELS = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
+
+
+def pinball(quantiles: np.ndarray, observed: np.ndarray, levels=QUANTILE_LEVELS) -> np.ndarray:
+    """Quantile score per unit: mean over ``levels`` of ``rho_tau(y - q_tau)``.
+
+    ``quantiles`` is ``(len(levels), N)``; ``rho_tau(u) = max(tau u, (tau - 1) u)``.
+
+    Examples
+    --------
+    >>> float(pinball(np.array([[0.0]]), np.array([2.0]), levels=(0.25,))[0])
+    0.5
+    """
+    tau = np.asarray(levels, dtype=float)[:, None]
+    u = observed[None, :] - quantiles
+    return np.mean(np.maximum(tau * u, (tau - 1.0) * u), axis=0)
+
+
+def quantile_score_normal(mean: np.ndarray, sd: float, observed: np.ndarray) -> np.ndarray:
+    """Quantile score of ``N(mean, sd^2)`` at :data:`QUANTILE_LEVELS`."""
+    z = stats.norm.ppf(np.asarray(QUANTILE_LEVELS))[:, None]
+    return pinball(mean[None, :] + sd * z, observed)
 
 
 def crps_sample(samples: np.ndarray, observed: np.ndarray) -> np.ndarray:
@@ -75,42 +99,58 @@ class BacktestResult:
 
 
 def _persistence(past: History, year: int) -> tuple[np.ndarray, float]:
-    """Last score (rescaled to the target's dimensions) and the usual spread of yearly changes."""
+    """Last score (rescaled to the target's dimensions) and the usual spread of ``k``-year changes.
+
+    ``k = year - (last year of past)``; when no same-definition pair of years ``k`` apart exists
+    yet, the 1-year sd times ``sqrt(k)`` (a random walk) is used.
+    """
     years = past.years
+    k = year - years[-1]
     scores = past.matrix("score", years)
     per_dim = scores / np.array([dimensions(past.index_id, y) for y in years])[:, None]
     last = latest_observed(per_dim)[0]
-    same = [
-        j
-        for j in range(1, len(years))
-        if years[j] - years[j - 1] == 1
-        and dimensions(past.index_id, years[j]) == dimensions(past.index_id, years[j - 1])
-    ]
-    changes = np.concatenate([per_dim[j] - per_dim[j - 1] for j in same]) if same else np.array([])
-    changes = changes[np.isfinite(changes)]
-    if changes.size < 2:
+
+    def changes(gap: int) -> np.ndarray:
+        pairs = [
+            (i, j)
+            for j in range(len(years))
+            for i in range(j)
+            if years[j] - years[i] == gap
+            and dimensions(past.index_id, years[j]) == dimensions(past.index_id, years[i])
+        ]
+        out = np.concatenate([per_dim[j] - per_dim[i] for i, j in pairs]) if pairs else np.array([])
+        return out[np.isfinite(out)]
+
+    found, scale = changes(k), 1.0
+    if found.size < 2:
+        found, scale = changes(1), np.sqrt(k)
+    if found.size < 2:
         raise InputError(f"{past.index_id} history", f"no year-to-year changes before {year} for persistence")
     d = dimensions(past.index_id, year)
-    return last * d, float(changes.std(ddof=1)) * d
+    return last * d, float(found.std(ddof=1)) * scale * d
 
 
-def _rank_interval(sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def rank_interval(sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ranks = rank_draws(sims)
     q = np.quantile(ranks, [0.05, 0.95], axis=0, method="inverted_cdf")
     return q[0], q[1]
 
 
-def _score_year(history: History, year: int, draws: int, rng, regime: str) -> dict:
-    fc = fit_forecast(history, year, regime=regime)
+def _score_year(
+    history: History, year: int, draws: int, rng, regime: str, horizon: int = 1, spec=None
+) -> dict:
+    origin = year - horizon
+    fc = fit_forecast(history, year, regime=regime, origin=origin, spec=spec)
     observed = history.matrix("score", (year,))[0]
-    last, change_sd = _persistence(history.before(year), year)
+    last, change_sd = _persistence(history.before(origin + 1), year)
     ok = np.isfinite(observed) & np.isfinite(last)
     if not ok.any():
         raise InputError("years", f"no {history.index_id} scores in {year} to compare with")
     sims = fc.simulate(draws, rng)[:, ok]
     y = observed[ok]
-    lo, hi = np.quantile(sims, [0.05, 0.95], axis=0)
-    r_lo, r_hi = _rank_interval(sims)
+    q = np.quantile(sims, QUANTILE_LEVELS, axis=0)
+    lo, hi = q[0], q[-1]
+    r_lo, r_hi = rank_interval(sims)
     actual_rank = rank_draws(y[None, :])[0]
     return {
         "year": year,
@@ -118,11 +158,14 @@ def _score_year(history: History, year: int, draws: int, rng, regime: str) -> di
         "coverage90": float(np.mean((lo <= y) & (y <= hi))),
         "crps": float(np.mean(crps_sample(sims, y))),
         "crps_persistence": float(np.mean(crps_normal(last[ok], change_sd, y))),
-        "mae": float(np.mean(np.abs(fc.mean[ok] - y))),
+        "mae": float(np.mean(np.abs(q[QUANTILE_LEVELS.index(0.5)] - y))),
         "mae_persistence": float(np.mean(np.abs(last[ok] - y))),
         "rank_interval_width": float(np.mean(r_hi - r_lo)),
         "rank_coverage90": float(np.mean((r_lo <= actual_rank) & (actual_rank <= r_hi))),
         "regime": fc.regime,
+        "qs": float(np.mean(pinball(q, y))),
+        "qs_persistence": float(np.mean(quantile_score_normal(last[ok], change_sd, y))),
+        "horizon": horizon,
     }
 
 
@@ -138,6 +181,10 @@ _ORDER = [
     "rank_interval_width",
     "rank_coverage90",
     "regime",
+    "qs",
+    "qs_persistence",
+    "qs_skill",
+    "horizon",
 ]
 
 
@@ -154,14 +201,23 @@ def _with_overall(rows: list[dict], skill: tuple[str, str] | None) -> pd.DataFra
     table = pd.concat([table, pd.DataFrame([overall])], ignore_index=True)
     if skill is not None:
         table["crps_skill"] = 1.0 - table[skill[0]] / table[skill[1]]
+        if "qs" in table:
+            table["qs_skill"] = 1.0 - table["qs"] / table["qs_persistence"]
     table["year"] = table["year"].astype(object)
     return table
 
 
 def backtest(
-    history: History, years: Iterable[int], *, draws: int = 4000, rng=None, regime: str = "auto"
+    history: History,
+    years: Iterable[int],
+    *,
+    draws: int = 4000,
+    rng=None,
+    regime: str = "auto",
+    horizon: int = 1,
+    spec: PanelSpec | None = None,
 ) -> BacktestResult:
-    """Rolling-origin backtest: forecast each of ``years`` from the years before it.
+    """Rolling-origin backtest: forecast each of ``years`` from the data ``horizon`` years before.
 
     Parameters
     ----------
@@ -175,6 +231,10 @@ def backtest(
         Normalised once; one spawned child stream per year.
     regime : {"auto", "panel", "league"}
         Passed to :func:`~simulator.forecast.fit_forecast`.
+    horizon : int
+        Years from the last data year to the target year (origin ``T - horizon``).
+    spec : PanelSpec, optional
+        Panel options (default: the chosen forecaster).
 
     Examples
     --------
@@ -191,12 +251,52 @@ def backtest(
     )
     gen = np.random.default_rng(rng)
     children = gen.spawn(len(years))
-    rows = [_score_year(history, y, draws, child, regime) for y, child in zip(years, children, strict=True)]
+    rows = [
+        _score_year(history, y, draws, child, regime, horizon, spec)
+        for y, child in zip(years, children, strict=True)
+    ]
     table = _with_overall(rows, ("crps", "crps_persistence"))[_ORDER]
     return BacktestResult(table, history.index_id, draws, getattr(seed, "entropy", seed))
 
 
-def _league_view(past: History, rng: np.random.Generator) -> History:
+def protocol(
+    history: History,
+    years: Iterable[int],
+    horizons: Iterable[int],
+    specs: dict[str, PanelSpec],
+    *,
+    draws: int = 4000,
+    rng=None,
+) -> pd.DataFrame:
+    """The comparison of ``docs/forecast.md`` §0: every candidate, horizon and target year.
+
+    Each (year, horizon) gets one child stream of ``rng``, the same for every candidate (common
+    random numbers). Years whose origin ``T - k`` leaves fewer than two full years are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``candidate, horizon`` and those of :class:`BacktestResult`, an ``overall`` row
+        per candidate and horizon.
+    """
+    years = sorted({int(y) for y in years})
+    gen = np.random.default_rng(rng)
+    tables = []
+    for k in sorted({int(h) for h in horizons}):
+        targets = [y for y in years if y - k >= min(history.years) + 1]
+        seeds = [child.bit_generator.seed_seq for child in gen.spawn(len(targets))]
+        for name, spec in specs.items():
+            rows = [
+                _score_year(history, y, draws, np.random.default_rng(seed), "panel", k, spec)
+                for y, seed in zip(targets, seeds, strict=True)
+            ]
+            table = _with_overall(rows, ("crps", "crps_persistence"))[_ORDER]
+            tables.append(table.assign(candidate=name))
+    out = pd.concat(tables, ignore_index=True)
+    return out[["candidate", "horizon", *[c for c in _ORDER if c != "horizon"]]]
+
+
+def league_view(past: History, rng: np.random.Generator) -> History:
     """``past`` cut down to the PAR INDEX data pattern, derived from its own scores.
 
     Per year: the top 5 scores with ranks, ``MID_PUBLISHED`` random units ranked below 5 with
@@ -237,7 +337,7 @@ def league_experiment(history: History, years, *, draws: int = 4000, rng=None) -
         view_rng, sim_rng = child.spawn(2)
         observed = history.matrix("score", (year,))[0]
         ok = np.isfinite(observed)
-        view = _league_view(history.before(year), view_rng)
+        view = league_view(history.before(year), view_rng)
         known = np.isin(np.array(history.units.names), view.observations.query("year == @year - 1")["unit"])
         actual = rank_draws(observed[ok][None, :])[0]
         row: dict = {"year": year, "n_units": int(ok.sum()), "n_known": int((known & ok).sum())}
@@ -246,7 +346,7 @@ def league_experiment(history: History, years, *, draws: int = 4000, rng=None) -
             ("panel", fit_forecast(history, year, regime="panel")),
         ):
             sims = fc.simulate(draws, sim_rng)[:, ok]
-            lo, hi = _rank_interval(sims)
+            lo, hi = rank_interval(sims)
             hit = (lo <= actual) & (actual <= hi)
             q05, q95 = np.quantile(sims, [0.05, 0.95], axis=0)
             sub = known[ok]

@@ -45,12 +45,25 @@ def field_parts(*values) -> dict:
     return out | {"assumptions": tuple(values[9])}
 
 
+def note(vi: str, en: str) -> str:
+    """An assumption labelled in Vietnamese and English: ``giả định: … (assumption: …)``."""
+    return f"giả định: {vi} (assumption: {en})"
+
+
 def prior_notes(index_id: str) -> list[str]:
     """The labelled prior assumptions on the level and the spread that every regime rests on."""
+    sd = LEVEL_STEP_PRIOR.get(index_id, 1.5)
     return [
-        f"assumption: prior sd {LEVEL_STEP_PRIOR.get(index_id, 1.5)} per dimension for the yearly change "
-        f"of the national level (weight {LEVEL_PRIOR_DF:g} changes)",
-        f"assumption: prior sd {SPREAD_STEP_PRIOR} a year for the change of the log spread",
+        note(
+            f"độ lệch chuẩn tiên nghiệm {sd} điểm mỗi chiều cho thay đổi hằng năm của mức trung bình "
+            f"toàn quốc (trọng số {LEVEL_PRIOR_DF:g} lần thay đổi)",
+            f"prior sd {sd} per dimension for the yearly change of the national level "
+            f"(weight {LEVEL_PRIOR_DF:g} changes)",
+        ),
+        note(
+            f"độ lệch chuẩn tiên nghiệm {SPREAD_STEP_PRIOR} mỗi năm cho thay đổi của log độ phân tán",
+            f"prior sd {SPREAD_STEP_PRIOR} a year for the change of the log spread",
+        ),
     ]
 
 

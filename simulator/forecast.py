@@ -19,7 +19,8 @@ The two regimes differ only in how ``L``, ``S``, ``x`` and ``beta`` are estimate
 :func:`simulator.panel.fit_panel` (full panel: PAPI) and :func:`simulator.league.fit_league`
 (partial league tables: PAR INDEX, SIPAS); the national level and spread they share are in
 :mod:`simulator.field`.
-The equations and every assumption (each labelled "assumption") are in ``docs/forecast.md``.
+The equations and every assumption (each labelled "giả định … (assumption: …)", see
+:func:`simulator.field.note`) are in ``docs/forecast.md``.
 """
 
 from __future__ import annotations
@@ -32,12 +33,13 @@ import pandas as pd
 from scipy import special, stats
 
 from simulator.errors import InputError
-from simulator.field import dimensions, latest_observed
+from simulator.field import dimensions, latest_observed, note
 from simulator.history import SCORE_RANGE, History
 from simulator.league import fit_league
-from simulator.panel import PANEL_COVERAGE, fit_panel
+from simulator.panel import PANEL_COVERAGE, SCALE_FLOOR, PanelSpec, fit_panel
 
 REGIMES = ("auto", "panel", "league")
+MAX_HORIZON = 10  # years from the last data year to the target year
 
 
 def score_bounds(index_id: str, year: int) -> tuple[float, float]:
@@ -53,7 +55,8 @@ class ForecastShocks:
     """Standard normal inputs, drawn once and reusable (common random numbers).
 
     ``common`` ``(draws,)`` is shared by all units of a draw, ``unit`` ``(draws, N)`` holds the unit
-    innovations, ``params`` ``(draws, k)`` the parameter uncertainty.
+    innovations, ``params`` ``(draws, k)`` the draw-level factors: the persistence coefficients,
+    the spread, the year-level persistence factor and the innovation variance factor.
     """
 
     common: np.ndarray
@@ -142,8 +145,11 @@ class BAUForecast:
     Attributes beyond the contract: ``level``, ``level_scale``, ``level_df`` (location ``L_T``
     and the scale and degrees of freedom of its Student-t common term), ``spread`` and
     ``spread_logsd`` (``S_T`` and the sd of its log), ``design`` (``(N, p)`` regressors ``x_i``),
-    ``coef`` and ``coef_chol`` (``beta`` and ``C``), ``position_sd`` (``tau_i``) and
-    ``assumptions`` (the labelled assumptions this fit rests on).
+    ``coef`` and ``coef_chol`` (``beta`` and ``C``), ``position_sd`` (``tau_i``),
+    ``assumptions`` (the labelled assumptions this fit rests on), ``origin`` (the last data
+    year used), ``persistence_sd`` (relative sd ``rho`` of the draw's persistence factor),
+    ``position_var`` (``V``, mean square of the predicted positions) and ``innovation_logsd``
+    (``kappa``, sd of the log variance factor of the unit innovations).
     """
 
     index_id: str
@@ -165,10 +171,20 @@ class BAUForecast:
     coef_chol: np.ndarray
     position_sd: np.ndarray
     assumptions: tuple[str, ...] = ()
+    origin: int = 0
+    persistence_sd: float = 0.0
+    position_var: float = 0.0
+    innovation_logsd: float = 0.0
 
     @property
     def n_params(self) -> int:
-        return int(self.coef.shape[0]) + 1
+        """Columns of ``ForecastShocks.params``: ``beta``, the spread, persistence, variance factor."""
+        return int(self.coef.shape[0]) + 3
+
+    @property
+    def horizon(self) -> int:
+        """Years from the last data year to the target year."""
+        return self.year - self.origin
 
     def draw_shocks(self, draws: int, rng=None) -> ForecastShocks:
         """Draw ``draws`` sets of standard normal shocks from ``rng`` (Generator, int, seed)."""
@@ -191,10 +207,14 @@ class BAUForecast:
 
         Notes
         -----
-        ``y = clip(L + c*lambda*t_nu(eps_c) + S*exp(omega*eta_S)*(x @ (beta + C eta_beta)
-        + u*tau*eps), bounds)`` with ``t_nu(e) = F_t^{-1}(Phi(e))`` (:func:`t_of_normal`). All
-        shocks zero gives :attr:`mean` exactly. One ``(draws, N)`` float64 array is allocated and
-        updated in place (plus one for ``x @ beta``).
+        ``y = clip(L + c*lambda*t_nu(eps_c) + S*exp(omega*eta_S)*(a x @ (beta + C eta_beta)
+        + g u*tau*eps), bounds)`` with ``t_nu(e) = F_t^{-1}(Phi(e))`` (:func:`t_of_normal`), the
+        persistence factor ``a = max(1 + rho eta_a, 0)``, and the innovation factor
+        ``g = sqrt(max(1 - a^2 V, f) / max(1 - V, f)) * exp((kappa eta_v - kappa^2/2) / 2)``
+        (``f`` = :data:`~simulator.panel.SCALE_FLOOR`): when persistence falls the innovations
+        grow so that the field keeps its variance. All shocks zero gives :attr:`mean` exactly.
+        One ``(draws, N)`` float64 array is allocated and updated in place (plus one for
+        ``x @ beta``).
         """
         if shocks is None:
             if draws is None:
@@ -213,38 +233,76 @@ class BAUForecast:
         common += self.level
         # one (draws, N) float64 array, updated in place: x'(beta + C eta) + u tau eps
         scores = np.multiply(np.asarray(unit_scale) * self.position_sd, shocks.unit, dtype=float)
-        scores += coef @ self.design.T
+        gain = self._innovation_factor(eta[:, p + 1], eta[:, p + 2])
+        if gain is not None:
+            scores *= gain[:, None]
+        position = coef @ self.design.T
+        if self.persistence_sd > 0:
+            position *= np.maximum(1.0 + self.persistence_sd * eta[:, p + 1], 0.0)[:, None]
+        scores += position
         scores *= spread[:, None]
         scores += common[:, None]
         return np.clip(scores, *self.bounds, out=scores)
 
+    def _innovation_factor(self, eta_a: np.ndarray, eta_v: np.ndarray) -> np.ndarray | None:
+        """The draw's factor ``g`` of the unit innovations, or None when it is 1 in every draw."""
+        gain = None
+        if self.persistence_sd > 0:
+            a = np.maximum(1.0 + self.persistence_sd * eta_a, 0.0)
+            left = np.maximum(1.0 - a * a * self.position_var, SCALE_FLOOR)
+            gain = np.sqrt(left / max(1.0 - self.position_var, SCALE_FLOOR))
+        if self.innovation_logsd > 0:
+            k = self.innovation_logsd
+            mix = np.exp(0.5 * (k * eta_v - 0.5 * k * k))
+            gain = mix if gain is None else gain * mix
+        return gain
+
     def table(self, draws: int = 20000, rng=None) -> pd.DataFrame:
-        """Score and rank quantiles of every unit (ranks by :func:`rank_draws`)."""
+        """Score and rank quantiles of every unit (ranks by :func:`rank_draws`).
+
+        Columns ``unit, score_mean, score_p05, score_p50, score_p95, rank_p05, rank_p50,
+        rank_p95`` (the CLI contract), then ``score_p10, score_p25, score_p75, score_p90``,
+        ``score_point`` and ``last_score``.
+        """
         sims = self.simulate(draws, rng)
-        q = np.quantile(sims, [0.05, 0.5, 0.95], axis=0)
+        levels = ("p05", "p50", "p95", "p10", "p25", "p75", "p90")
+        q = np.quantile(sims, [int(v[1:]) / 100 for v in levels], axis=0)
         r = np.quantile(rank_draws(sims), [0.05, 0.5, 0.95], axis=0, method="inverted_cdf").astype(int)
         cols = {"unit": self.units, "score_mean": sims.mean(axis=0)}
-        cols |= {f"score_{p}": q[i] for i, p in enumerate(("p05", "p50", "p95"))}
+        cols |= {f"score_{p}": q[i] for i, p in enumerate(levels[:3])}
         cols |= {f"rank_{p}": r[i] for i, p in enumerate(("p05", "p50", "p95"))}
+        cols |= {f"score_{p}": q[i + 3] for i, p in enumerate(levels[3:])}
         return pd.DataFrame(cols | {"score_point": self.mean, "last_score": self.last_score})
 
 
-def fit_forecast(history: History, year: int, *, regime: str = "auto") -> BAUForecast:
-    """Fit the BAU forecast of every unit for ``year`` from ``history.before(year)``.
+def fit_forecast(
+    history: History,
+    year: int,
+    *,
+    regime: str = "auto",
+    origin: int | None = None,
+    spec: PanelSpec | None = None,
+) -> BAUForecast:
+    """Fit the BAU forecast of every unit for ``year`` from the history up to ``origin``.
 
     Parameters
     ----------
     history : History
         Observations and national summaries of one index.
     year : int
-        Target year; only earlier years are used.
+        Target year.
     regime : {"auto", "panel", "league"}
         ``auto`` picks ``panel`` when the last year has scores for at least 80 % of the units.
+    origin : int, optional
+        The last data year used (horizon ``year - origin``, 1 to :data:`MAX_HORIZON`); by
+        default the last year before ``year`` in the history.
+    spec : PanelSpec, optional
+        Options of the panel regime; by default the one chosen by the protocol.
 
     Raises
     ------
     InputError
-        Unknown regime, no data before ``year``, or too little data for the regime.
+        Unknown regime, bad origin, no data up to the origin, or too little data for the regime.
 
     Examples
     --------
@@ -255,17 +313,34 @@ def fit_forecast(history: History, year: int, *, regime: str = "auto") -> BAUFor
     """
     if regime not in REGIMES:
         raise InputError("regime", f"unknown regime {regime!r}; expected one of {', '.join(REGIMES)}")
-    past = history.before(year)
+    year = int(year)
+    if origin is None:
+        earlier = [y for y in history.years if y < year]
+        origin = earlier[-1] if earlier else year - 1
+    if not isinstance(origin, int | np.integer) or not 1 <= year - origin <= MAX_HORIZON:
+        problem = f"{origin!r} for a {year} forecast; give a year 1 to {MAX_HORIZON} years before it"
+        raise InputError("origin", problem)
+    past = history.before(int(origin) + 1)
     obs = past.observations
     if obs.empty or not (obs["score"].notna() | obs["rank"].notna()).any():
-        raise InputError(f"{history.index_id} history", f"no scores or ranks before {year}")
+        raise InputError(f"{history.index_id} history", f"no scores or ranks up to {origin}")
     if regime == "auto":
         coverage = obs.dropna(subset=["score"]).groupby("year")["unit"].nunique()
         last = coverage.index.max() if len(coverage) else None
         full = last is not None and coverage[last] >= PANEL_COVERAGE * len(past.units)
         regime = "panel" if full and (coverage >= PANEL_COVERAGE * len(past.units)).sum() >= 2 else "league"
-    fit = fit_panel(past, year) if regime == "panel" else fit_league(past, year)
-    return _assemble(past, year, regime, fit)
+    fit = fit_panel(past, year, spec) if regime == "panel" else fit_league(past, year)
+    if year - origin > 1:
+        k = year - origin
+        fit["assumptions"] += (
+            note(
+                f"dự báo {k} năm từ số liệu đến {origin}: vị trí mỗi đơn vị suy giảm theo phi^{k} về "
+                "mức chung, độ bất định của mức và độ phân tán tăng theo số năm",
+                f"a {k}-year forecast from data to {origin}: positions decay as phi^{k} toward the "
+                "field; the level's and the spread's uncertainty grow with the years",
+            ),
+        )
+    return _assemble(past, year, regime, fit | {"origin": int(origin)})
 
 
 def _assemble(past: History, year: int, regime: str, parts: dict) -> BAUForecast:
@@ -289,6 +364,7 @@ def _assemble(past: History, year: int, regime: str, parts: dict) -> BAUForecast
 __all__ = [
     "BAUForecast",
     "ForecastShocks",
+    "PanelSpec",
     "dimensions",
     "fit_forecast",
     "latest_observed",

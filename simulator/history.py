@@ -2,8 +2,8 @@
 
 Two kinds of record live here. *Observations* are (index, year, unit, score, rank, components…,
 source) rows; a blank is unknown and stays unknown. *Summaries* are national statistics
-(mean / min / max) for an index and a year. :class:`History` holds both for one index, with the
-unit registry that fixes the order of every per-unit array.
+(mean / min / max / count in group A) for an index and a year. :class:`History` holds both for
+one index, with the unit registry that fixes the order of every per-unit array.
 """
 
 from __future__ import annotations
@@ -36,10 +36,12 @@ PAPI_DIMENSIONS = (
     "d8_egovernance",
 )
 _SHIPPED = {
-    "papi": "papi_provincial_2011_2020.csv",
-    "par_index": "par_index_observed_2012_2020.csv",
-    "sipas": "sipas_observed_2017_2020.csv",
+    "papi": ("papi_provincial_2011_2020.csv", "papi_provincial_2021_2022.csv"),
+    "par_index": ("par_index_observed_2012_2020.csv", "par_index_observed_2021_2022.csv"),
+    "sipas": ("sipas_observed_2017_2020.csv", "sipas_observed_2021_2022.csv"),
 }
+_SUMMARIES = ("national_summary_2017_2020.csv", "national_summary_2021.csv")
+SUMMARY_STATISTICS = ("mean", "min", "max", "n_ge_90")
 _COLUMN_ALIASES = {
     "unit": (
         "unit",
@@ -84,7 +86,8 @@ class History:
     observations : pandas.DataFrame
         Columns ``year, unit, score, rank, source`` and any component columns; NaN is unknown.
     summaries : pandas.DataFrame
-        Columns ``year, statistic, value, source`` with statistic in ``mean, min, max``.
+        Columns ``year, statistic, value, source`` with statistic in :data:`SUMMARY_STATISTICS`
+        (``n_ge_90``: the number of units at or above 90, PAR INDEX group A).
     units : UnitRegistry
         The units of the index; fixes the order of :meth:`matrix`.
     """
@@ -156,6 +159,44 @@ class History:
         return replace(self, observations=merged.sort_values(["year", "unit"]).reset_index(drop=True))
 
 
+TABLE_TOLERANCE = 0.0051  # a user's figure rounded to 2 decimals still agrees with the shipped one
+
+
+def merge_results_table(history: History, source: str | Path | IO[bytes], year: int) -> History:
+    """``history`` with a user's results table for a forecast of ``year`` (the CLI's ``--table``).
+
+    The table is read by :func:`read_results_table` (PAPI dimension columns included, named as in
+    the shipped data) and merged by :meth:`History.with_table`, after two checks.
+
+    Raises
+    ------
+    InputError
+        One line naming the year and unit of the first row that gives results for ``year`` itself
+        (it would hand over the answer), or that contradicts a shipped figure (score, rank or
+        dimension differing by more than rounding to 2 decimals).
+    """
+    comps = PAPI_DIMENSIONS if history.index_id == "papi" else ()
+    table = read_results_table(source, history.index_id, units=history.units, components=comps)
+    label = str(source) if isinstance(source, str | Path) else "uploaded table"
+    for rec in table.itertuples(index=False):
+        if rec.year == year:
+            problem = f"{rec.unit} {rec.year}: the table gives results for the forecast year itself"
+            raise InputError(label, problem + "; remove those rows or forecast a later year")
+    shipped = history.observations.set_index(["year", "unit"])
+    for _, row in table.iterrows():
+        key = (int(row["year"]), row["unit"])
+        if key not in shipped.index:
+            continue
+        old = shipped.loc[key]
+        for col in ("score", "rank", *comps):
+            new, was = row.get(col, np.nan), old.get(col, np.nan)
+            tol = 0.0 if col == "rank" else TABLE_TOLERANCE
+            if np.isfinite(new) and np.isfinite(was) and abs(new - was) > tol:
+                problem = f"{key[1]} {key[0]}: {col} {new:g} contradicts the shipped {was:g}"
+                raise InputError(label, f"{problem} ({old['source']})")
+    return history.with_table(table)
+
+
 def _read_shipped(name: str) -> pd.DataFrame:
     text = resources.files("simulator.data").joinpath(name).read_text("utf-8")
     return pd.read_csv(io.StringIO(text))
@@ -163,10 +204,14 @@ def _read_shipped(name: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=8)
 def _load_shipped(index_id: str) -> History:
-    obs = _read_shipped(_SHIPPED[index_id]).rename(columns={"province": "unit", "total": "score"})
     registry = vietnam_63()
-    obs["unit"] = [registry.resolve(u, f"{_SHIPPED[index_id]} unit") for u in obs["unit"]]
-    summ = _read_shipped("national_summary_2017_2020.csv")
+    parts = []
+    for name in _SHIPPED[index_id]:
+        part = _read_shipped(name).rename(columns={"province": "unit", "total": "score"})
+        part["unit"] = [registry.resolve(u, f"{name} unit") for u in part["unit"]]
+        parts.append(part)
+    obs = pd.concat(parts, ignore_index=True)
+    summ = pd.concat([_read_shipped(name) for name in _SUMMARIES], ignore_index=True)
     summ = summ[summ["index"] == index_id].drop(columns=["index"]).reset_index(drop=True)
     return History(index_id, obs, summ, registry)
 

@@ -17,7 +17,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from simulator.errors import InputError
-from simulator.field import dimensions, field_parts, level_forecast, prior_notes, spread_logsd
+from simulator.field import dimensions, field_parts, level_forecast, note, prior_notes, spread_logsd
 from simulator.history import History
 
 # Assumption (explained in docs/forecast.md):
@@ -40,17 +40,32 @@ def _blom(rank: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return q, p * (1 - p) / ((n + 2) * stats.norm.pdf(q) ** 2)
 
 
+GROUP_A_THRESHOLD = 90.0  # PAR INDEX group A: at or above 90 %
+
+
 def _field_points(past: History, year: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(q, score, variance)`` pairs of one year: ranked scores, mean (q=0), max (rank 1), min (rank N)."""
-    obs = past.observations[past.observations["year"] == year].dropna(subset=["score", "rank"])
-    q, v = _blom(obs["rank"].to_numpy(), n)
-    qs, ys, vs = list(q), list(obs["score"]), list(v)
-    ranks = set(obs["rank"].astype(int))
+    """``(q, score, variance)`` pairs of one year: ranked scores, mean (q=0), max (rank 1), min (rank N).
+
+    A published group count ``c`` (``n_ge_90``: ``c`` units at or above 90) adds the point
+    (rank ``c + 1/2``, score 90): the threshold lies between the ``c``-th and the next score.
+    """
+    obs = past.observations
+    pairs = obs[(obs["year"] == year) & obs["score"].notna() & obs["rank"].notna()]
+    q, v = _blom(pairs["rank"].to_numpy(dtype=float), n)
+    qs, ys, vs = list(q), list(pairs["score"]), list(v)
+    ranks = set(pairs["rank"].astype(int))
+    summ = past.summaries
+    rows = zip(summ["year"], summ["statistic"], summ["value"], strict=True)
+    published = {str(st): float(val) for y, st, val in rows if y == year}
     for stat, rank in (("mean", None), ("max", 1), ("min", n)):
-        value = past.summary(year, stat)
+        value = published.get(stat)
         if value is not None and rank not in ranks:
             qr, vr = (0.0, 1.0 / n) if rank is None else (float(x[0]) for x in _blom(np.array([rank]), n))
             qs, ys, vs = [*qs, qr], [*ys, value], [*vs, vr]
+    count = published.get("n_ge_90")
+    if count is not None and 0 < count < n:
+        qc, vc = (float(x[0]) for x in _blom(np.array([count + 0.5]), n))
+        qs, ys, vs = [*qs, qc], [*ys, GROUP_A_THRESHOLD], [*vs, vc]
     return np.array(qs), np.array(ys, dtype=float), np.array(vs)
 
 
@@ -112,13 +127,22 @@ def fit_league(past: History, year: int) -> dict:
             q, v = _blom(np.array([rec.rank]), n)
             pos[(rec.unit, rec.year)] = (float(q[0]), float(v[0]))
     pairs = np.array([(z, pos[(u, t + 1)][0]) for (u, t), (z, _) in pos.items() if (u, t + 1) in pos])
-    notes = [*prior_notes(past.index_id), "assumption: a normal field; unknown units exchangeable in it"]
+    normal = note(
+        "điểm các tỉnh phân bố chuẩn; các đơn vị chưa có số liệu hoán đổi được cho nhau",
+        "a normal field; unknown units exchangeable in it",
+    )
+    notes = [*prior_notes(past.index_id), normal]
     if len(pairs) >= MIN_PERSISTENCE_PAIRS and np.median(np.abs(pairs[:, 0])) < MAX_PAIR_MEDIAN_Z:
         res = sm.OLS(pairs[:, 1], pairs[:, :1]).fit()
         phi, phi_sd = float(np.clip(res.params[0], 0.0, 0.95)), float(res.bse[0])
     else:
         phi, phi_sd = BORROWED_PERSISTENCE
-        notes.append(f"assumption: persistence phi = {phi} (sd {phi_sd}) borrowed from PAPI")
+        notes.append(
+            note(
+                f"hệ số duy trì phi = {phi} (độ lệch chuẩn {phi_sd}) mượn từ PAPI",
+                f"persistence phi = {phi} (sd {phi_sd}) borrowed from PAPI",
+            )
+        )
     design, position_sd = np.zeros((n, 1)), np.ones(n)
     for (u, t), (z, v) in sorted(pos.items(), key=lambda kv: kv[0][1]):
         k = year - t

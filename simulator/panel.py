@@ -1,12 +1,16 @@
 """The panel regime: a full panel of yearly scores (PAPI), fitted as positions in the field.
 
-Every unit's standardised deviation from the yearly mean follows a pooled AR(1) plus the unit's
-mean earlier deviation (:func:`fit_panel`); the national level is a random walk without drift that
-partly reverts to its past (:func:`simulator.field.level_forecast`). The equations and assumptions
-are in ``docs/forecast.md`` §2.
+Every unit's standardised deviation from the yearly mean follows a pooled AR(1) plus, as
+:class:`PanelSpec` says, the unit's (equal-weight or discounted) mean earlier deviation, a
+year-level random effect on persistence and a scale mixture of the innovations
+(:func:`fit_panel`); the national level is a random walk without drift that partly reverts to its
+past (:func:`simulator.field.level_forecast`). The equations and assumptions are in
+``docs/forecast.md`` §2.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,6 +22,7 @@ from simulator.field import (
     field_parts,
     latest_observed,
     level_forecast,
+    note,
     prior_notes,
     spread_logsd,
 )
@@ -27,9 +32,44 @@ PANEL_COVERAGE = 0.8
 # Assumption (explained in docs/forecast.md):
 LEVEL_REVERSION = 0.5  # PAPI level: share of the gap to the mean of past (chained) levels closed
 MIN_MEAN_PAIRS = 30
+UNIT_MEANS = ("equal", "discounted", "none")
+MEAN_DISCOUNT = 0.5  # assumption: weight of a unit's earlier position falls by half a year
+YEAR_EFFECT_PRIOR = (0.25, 2.0)  # assumption: prior sd of the yearly persistence factor, weight
+MIXTURE_PRIOR = (0.2, 2.0)  # assumption: prior sd of the log yearly innovation variance, weight
+SCALE_FLOOR = 0.05  # smallest share of the field's variance left to the unit innovations
 
 
-def fit_panel(past: History, year: int) -> dict:
+@dataclass(frozen=True)
+class PanelSpec:
+    """Options of the panel regime (the candidates of the protocol in ``docs/forecast.md`` §0).
+
+    Parameters
+    ----------
+    unit_mean : {"none", "equal", "discounted"}
+        The unit's earlier positions as a regressor: not at all (the default, chosen by the
+        protocol), equal weights, or weights falling by :data:`MEAN_DISCOUNT` a year.
+    year_effect : bool
+        A year-level random effect on persistence, with innovations that keep the field's variance.
+    mixture : bool
+        A variance factor of the unit innovations common to all units of a draw.
+    """
+
+    unit_mean: str = "none"
+    year_effect: bool = False
+    mixture: bool = False
+
+    def __post_init__(self) -> None:
+        if self.unit_mean not in UNIT_MEANS:
+            raise InputError("unit_mean", f"{self.unit_mean!r}; expected one of {', '.join(UNIT_MEANS)}")
+
+    @property
+    def label(self) -> str:
+        """Short name used in the backtest tables, e.g. ``mean+re``."""
+        base = {"equal": "mean", "discounted": "discounted", "none": "ar1"}[self.unit_mean]
+        return base + ("+re" if self.year_effect else "") + ("+mix" if self.mixture else "")
+
+
+def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
     """Pooled AR(1) of standardised deviations plus the unit's mean earlier deviation.
 
     Notes
@@ -52,13 +92,14 @@ def fit_panel(past: History, year: int) -> dict:
     scores = past.matrix("score", years)
     m, s = np.nanmean(scores, axis=1), np.nanstd(scores, axis=1, ddof=1)
     z = (scores - m[:, None]) / s[:, None]
-    earlier = np.array([_nanmean(z[:j]) for j in range(len(years))])
+    spec = PanelSpec() if spec is None else spec
+    earlier = np.array([_unit_mean(z[:j], spec.unit_mean) for j in range(len(years))])
     rows = [j for j in range(1, len(years)) if years[j] - years[j - 1] == 1]
     if not rows:
         raise InputError(f"{past.index_id} history", f"no two consecutive full years before {year}")
     lag, prior, target = (np.concatenate([a[j - d] for j in rows]) for a, d in ((z, 1), (earlier, 1), (z, 0)))
     ok = np.isfinite(lag) & np.isfinite(target)
-    use_mean = int((ok & np.isfinite(prior)).sum()) >= MIN_MEAN_PAIRS
+    use_mean = spec.unit_mean != "none" and int((ok & np.isfinite(prior)).sum()) >= MIN_MEAN_PAIRS
     X = np.column_stack([lag, prior] if use_mean else [lag])
     ok &= np.isfinite(X).all(axis=1)
     res = sm.OLS(target[ok], X[ok]).fit()
@@ -92,18 +133,95 @@ def fit_panel(past: History, year: int) -> dict:
     spread = s[-1] * np.sqrt(dimensions(past.index_id, year) / dimensions(past.index_id, years[-1]))
     notes = [
         *prior_notes(past.index_id),
-        "assumption: a unit with a gap decays toward the field",
-        f"assumption: the level moves {LEVEL_REVERSION:g} of the way to the mean of its past levels "
-        "(chosen on the 2013-2020 backtest, so in-sample there)",
+        note(
+            "đơn vị thiếu số liệu vài năm dần trở về mức chung của các tỉnh",
+            "a unit with a gap decays toward the field",
+        ),
+        note(
+            f"mức trung bình toàn quốc dịch {LEVEL_REVERSION:g} khoảng cách về trung bình các năm trước "
+            "(chọn theo kiểm định 2013-2020, nên nằm trong mẫu)",
+            f"the level moves {LEVEL_REVERSION:g} of the way to the mean of its past levels "
+            "(chosen on the 2013-2020 backtest, so in-sample there)",
+        ),
     ]
     if dimensions(past.index_id, year) != dimensions(past.index_id, years[-1]):
         notes.append(
-            "assumption: the national mean of each of the new dimensions is uniform on its 1-10 scale; "
-            "the spread scales with the square root of the number of dimensions"
+            note(
+                "trung bình toàn quốc của mỗi chiều mới phân bố đều trên thang 1-10; độ phân tán tỉ lệ "
+                "với căn bậc hai của số chiều",
+                "the national mean of each of the new dimensions is uniform on its 1-10 scale; "
+                "the spread scales with the square root of the number of dimensions",
+            )
         )
     logsd = spread_logsd(past.index_id, years[-1], year, 0.0, np.array(log_steps))
     chol = np.linalg.cholesky(np.asarray(res.cov_params()) + 1e-12 * np.eye(X.shape[1]))
-    return field_parts(level, scale, df, spread, logsd, design, beta, chol, position_sd, notes)
+    parts = field_parts(level, scale, df, spread, logsd, design, beta, chol, position_sd, notes)
+    pair = np.repeat(np.array(rows), n)
+    factors, noise, variances, counts = _yearly_fits(X, target, ok, pair, beta, spec.year_effect)
+    k = year - years[-1]
+    seen = last_j >= 0
+    extra = {"position_var": float(np.mean((design[seen] @ beta) ** 2)) if seen.any() else 0.0}
+    if spec.year_effect:
+        excess = np.var(factors, ddof=1) - np.mean(noise) if len(factors) > 1 else 0.0
+        sd2 = _shrunk_var(excess, len(factors) - 1, YEAR_EFFECT_PRIOR)
+        extra["persistence_sd"] = float(np.sqrt((1.0 + sd2) ** k - 1.0))
+        prior = f"{YEAR_EFFECT_PRIOR[0]}, {YEAR_EFFECT_PRIOR[1]:g}"
+        parts["assumptions"] += (
+            note(
+                f"mức duy trì vị trí thay đổi theo năm (độ lệch chuẩn tương đối {np.sqrt(sd2):.2f} mỗi năm, "
+                f"tiên nghiệm và trọng số {prior}); một năm biến động xáo trộn cả bảng",
+                f"persistence varies by year (relative sd {np.sqrt(sd2):.2f} a year, prior and weight "
+                f"{prior}); a turbulent draw reshuffles the field",
+            ),
+        )
+    if spec.mixture:
+        logs = np.log(variances)
+        excess = np.var(logs, ddof=1) - np.mean(2.0 / counts) if len(logs) > 1 else 0.0
+        extra["innovation_logsd"] = float(np.sqrt(_shrunk_var(excess, len(logs) - 1, MIXTURE_PRIOR)))
+        parts["assumptions"] += (
+            note(
+                "nhiễu riêng của các đơn vị trong cùng một lần rút chung một hệ số phương sai log-chuẩn",
+                "the unit innovations of a draw share a lognormal variance factor",
+            ),
+        )
+    return parts | extra
+
+
+def _yearly_fits(
+    X: np.ndarray, target: np.ndarray, ok: np.ndarray, pair: np.ndarray, beta: np.ndarray, refit: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per year pair: persistence factor ``a_t``, its sampling variance, residual variance, count.
+
+    ``a_t`` is the least-squares multiplier of the pooled prediction ``p = X beta`` in that pair
+    (``z_t = a_t p + e``); the residual variance is taken after ``a_t`` when ``refit`` is true,
+    after the pooled prediction otherwise.
+    """
+    out = []
+    for j in np.unique(pair):
+        use = ok & (pair == j)
+        p, t = X[use] @ beta, target[use]
+        if use.sum() < 3 or not np.any(p):
+            continue
+        a = float(p @ t / (p @ p))
+        resid = t - (a if refit else 1.0) * p
+        var = float(np.mean(resid**2))
+        out.append((a, var / float(p @ p), var, float(use.sum())))
+    return tuple(np.array(col) for col in zip(*out, strict=True)) if out else (np.array([]),) * 4
+
+
+def _shrunk_var(excess: float, dof: int, prior: tuple[float, float]) -> float:
+    """Posterior-mean-style blend of an excess variance (``dof`` degrees of freedom) with a prior."""
+    sd0, weight = prior
+    return float((weight * sd0**2 + max(dof, 0) * max(excess, 0.0)) / (weight + max(dof, 0)))
+
+
+def _unit_mean(block: np.ndarray, kind: str) -> np.ndarray:
+    """Each unit's mean of the rows of ``block`` (NaN-aware); ``discounted`` weighs the last most."""
+    if kind != "discounted" or block.shape[0] == 0:
+        return _nanmean(block)
+    w = MEAN_DISCOUNT ** np.arange(block.shape[0])[::-1, None] * np.isfinite(block)
+    total = w.sum(axis=0)
+    return np.where(total > 0, np.nansum(block * w, axis=0) / np.maximum(total, 1e-300), np.nan)
 
 
 def _nanmean(block: np.ndarray) -> np.ndarray:

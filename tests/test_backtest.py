@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from simulator.backtest import _persistence, backtest, crps_normal, crps_sample, league_experiment
+from simulator.backtest import _persistence, backtest, crps_normal, crps_sample, league_experiment, protocol
 from simulator.errors import InputError
 from simulator.history import load_history
+from simulator.panel import PanelSpec
 
 COLUMNS = [
     "year",
@@ -96,3 +98,18 @@ def test_league_experiment_widens_rank_intervals_honestly() -> None:
     assert overall["league_rank_width"] > overall["panel_rank_width"]
     assert overall["league_rank_coverage90"] >= 0.8
     assert overall["league_crps"] > overall["panel_crps"]
+
+
+def test_horizon_backtest_and_protocol_share_common_random_numbers() -> None:
+    history = load_history("papi")
+    two = backtest(history, [2021, 2022], draws=400, rng=4, horizon=2).table
+    assert list(two["horizon"]) == [2, 2, 2]
+    np.testing.assert_allclose(two["qs_skill"], 1 - two["qs"] / two["qs_persistence"])
+    specs = {"a": PanelSpec(), "b": PanelSpec(), "c": PanelSpec(unit_mean="equal")}
+    table = protocol(history, [2013, 2014, 2022], [1, 2], specs, draws=300, rng=6)
+    # 2013 at horizon 2 would start from 2011 alone: skipped
+    assert sorted(set(table.loc[table["horizon"] == 2, "year"].astype(str))) == ["2014", "2022", "overall"]
+    a, b, c = (table[table["candidate"] == k].drop(columns="candidate").reset_index(drop=True) for k in "abc")
+    pd.testing.assert_frame_equal(a, b)  # same spec, same streams: identical
+    assert not a["qs"].equals(c["qs"])
+    assert (a["qs_persistence"] == c["qs_persistence"]).all()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from simulator.errors import InputError
-from simulator.forecast import ForecastShocks, fit_forecast, rank_draws, t_of_normal
+from simulator.forecast import ForecastShocks, PanelSpec, fit_forecast, rank_draws, t_of_normal
 from simulator.history import History, load_history
 from simulator.units import UnitRegistry
 
@@ -49,10 +49,11 @@ def test_recovers_known_ar1_persistence() -> None:
     phi, common_sd = 0.6, 1.5
     history = synthetic_panel(63, range(2000, 2021), phi=phi, common_sd=common_sd, seed=3)
     fc = fit_forecast(history, 2021)
-    assert fc.regime == "panel"
+    assert fc.regime == "panel" and fc.coef.shape == (1,)  # the chosen forecaster: AR(1) only
     assert fc.coef[0] == pytest.approx(phi, abs=0.08)
-    assert fc.coef[1] == pytest.approx(0.0, abs=0.1)  # a pure AR(1): no unit-mean effect
     assert np.median(fc.position_sd) == pytest.approx(np.sqrt(1 - phi**2), rel=0.1)
+    with_mean = fit_forecast(history, 2021, spec=PanelSpec(unit_mean="equal"))
+    assert with_mean.coef[1] == pytest.approx(0.0, abs=0.1)  # a pure AR(1): no unit-mean effect
     assert fc.level_scale == pytest.approx(common_sd, rel=0.4)
 
 
@@ -190,7 +191,7 @@ def test_league_regime_on_a_full_panel_agrees_roughly_with_the_panel() -> None:
 
 def test_input_errors() -> None:
     history = load_history("papi")
-    with pytest.raises(InputError, match="no scores or ranks before 2011"):
+    with pytest.raises(InputError, match="no scores or ranks up to 2010"):
         fit_forecast(history, 2011)
     with pytest.raises(InputError, match="regime"):
         fit_forecast(history, 2020, regime="magic")

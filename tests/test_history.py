@@ -15,10 +15,14 @@ from simulator.units import UnitRegistry
 
 DATA_FILES = (
     "papi_provincial_2011_2020.csv",
+    "papi_provincial_2021_2022.csv",
     "par_index_observed_2012_2020.csv",
+    "par_index_observed_2021_2022.csv",
     "par_index_components_2012.csv",
     "sipas_observed_2017_2020.csv",
+    "sipas_observed_2021_2022.csv",
     "national_summary_2017_2020.csv",
+    "national_summary_2021.csv",
     "units_vn63.csv",
 )
 
@@ -60,20 +64,24 @@ def test_shipped_history_loads_with_canonical_units(index_id):
     assert not hist.observations.duplicated(["year", "unit"]).any()
 
 
-def test_papi_has_63_units_a_year_except_2014():
+def test_papi_has_63_units_a_year_except_2014_and_2021():
     papi = load_history("papi")
     per_year = papi.observations.groupby("year")["unit"].nunique().to_dict()
-    assert per_year == {y: (61 if y == 2014 else 63) for y in range(2011, 2021)}
+    assert per_year == {y: {2014: 61, 2021: 60}.get(y, 63) for y in range(2011, 2023)}
     missing_2014 = set(papi.units.names) - set(papi.observations.query("year == 2014")["unit"])
     assert missing_2014 == {"Bắc Giang", "Đồng Tháp"}
+    missing_2021 = set(papi.units.names) - set(papi.observations.query("year == 2021")["unit"])
+    assert missing_2021 == {"Bắc Giang", "Bắc Ninh", "Quảng Ninh"}
 
 
-def test_papi_2018_quang_ninh_and_dong_thap_have_no_total():
+def test_papi_units_without_a_total_are_the_documented_ones():
     obs = load_history("papi").observations
     no_total = obs[obs["score"].isna()]
     assert sorted(zip(no_total["year"], no_total["unit"], strict=True)) == [
         (2018, "Quảng Ninh"),
         (2018, "Đồng Tháp"),
+        (2022, "Bắc Giang"),
+        (2022, "Bắc Ninh"),
     ]
     assert no_total["rank"].isna().all()
     assert no_total["d2_transparency"].isna().all() and no_total["d4_corruption_control"].isna().all()
@@ -91,22 +99,23 @@ def test_papi_totals_are_the_sum_of_dimensions_and_ranks_their_order():
 def test_papi_dimensions_7_and_8_start_in_2018():
     obs = load_history("papi").observations
     assert obs.loc[obs["year"] < 2018, ["d7_environment", "d8_egovernance"]].isna().all().all()
-    assert obs.loc[obs["year"] >= 2018, ["d7_environment", "d8_egovernance"]].notna().all().all()
+    assert obs.loc[obs["year"] >= 2018, "d7_environment"].notna().all()
+    assert obs.loc[obs["year"] >= 2018, "d8_egovernance"].isna().sum() == 1  # Bắc Ninh 2022
 
 
 def test_papi_matrix_is_years_by_units_with_nan_for_gaps():
     papi = load_history("papi")
     m = papi.matrix()
-    assert m.shape == (10, 63)
-    assert np.isnan(m).sum() == 4  # two units absent in 2014, two totals unknown in 2018
+    assert m.shape == (12, 63)
+    assert np.isnan(m).sum() == 9  # 2 absent in 2014, 2 totals unknown in 2018, 3 absent in 2021, 2 in 2022
     row_2018 = m[papi.years.index(2018)]
     assert np.isnan(row_2018[papi.units.index("Quảng Ninh")])
 
 
 @pytest.mark.parametrize("name", DATA_FILES[:-1])
-def test_no_shipped_year_is_2021_or_later(name):
+def test_no_shipped_year_is_2023_or_later(name):
     years = {int(r["year"]) for r in _shipped(name)}
-    assert years and max(years) <= 2020
+    assert years and max(years) <= 2022
 
 
 @pytest.mark.parametrize("name", DATA_FILES)
@@ -117,9 +126,9 @@ def test_every_shipped_row_has_a_source(name):
 
 
 @pytest.mark.parametrize("index_id", INDEX_IDS)
-def test_loaded_history_has_no_year_after_2020_and_sources_everywhere(index_id):
+def test_loaded_history_ends_in_2022_with_sources_everywhere(index_id):
     hist = load_history(index_id)
-    assert max(hist.years) <= 2020
+    assert max(hist.years) == 2022
     assert hist.observations["source"].str.strip().str.len().gt(0).all()
     assert hist.summaries["source"].str.strip().str.len().gt(0).all() if len(hist.summaries) else True
 
@@ -424,16 +433,16 @@ def test_with_table_replaces_shipped_rows_and_adds_new_ones(tmp_path):
     assert can_tho[["score", "rank"]].values.tolist() == [[84.0, 30.0]]
     assert can_tho["source"].iloc[0] == f"user table {path}"
     assert merged.unit_series("Long An")["score"].tolist() == [82.5]
-    assert merged.unit_series("Cần Thơ")["score"].tolist() == [80.87, 81.25, 84.0]
+    assert merged.unit_series("Cần Thơ").query("year <= 2020")["score"].tolist() == [80.87, 81.25, 84.0]
     assert not merged.observations.duplicated(["year", "unit"]).any()
     assert par.observations.query("year == 2020 and unit == 'Cần Thơ'")["score"].tolist() == [83.76]
 
 
 def test_with_table_may_add_a_year_the_shipped_data_holds_out(tmp_path):
-    path = _write_csv(tmp_path / "par2021.csv", "unit,year,score\nCần Thơ,2021,86.12\n")
+    path = _write_csv(tmp_path / "par2023.csv", "unit,year,score\nCần Thơ,2023,86.12\n")
     merged = load_history("par_index").with_table(read_results_table(path, "par_index"))
-    assert merged.years[-1] == 2021
-    assert merged.before(2021).years[-1] == 2020
+    assert merged.years[-1] == 2023
+    assert merged.before(2023).years[-1] == 2022
 
 
 def test_with_table_refuses_units_outside_the_registry(tmp_path):
