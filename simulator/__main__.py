@@ -143,13 +143,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
-    from simulator.forecast import fit_forecast
     from simulator.history import load_history, merge_results_table
+    from simulator.merger import field_forecast
 
     history = load_history(args.index)
     if args.table:
         history = merge_results_table(history, args.table, args.year)
-    table = fit_forecast(history, args.year, origin=args.origin).table(args.draws, args.seed)
+    table = field_forecast(history, args.year, origin=args.origin).table(args.draws, args.seed)
     if args.csv:
         print(table.to_csv(index=False, float_format="%.4f"), end="")
     else:
