@@ -20,11 +20,13 @@ iteration stops when the gain is within ``tol`` of the target, or at ``E_MAX`` w
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulator.reference_class import BaseRate, ReferenceClass
+from simulator.forecast import dimensions
+from simulator.history import load_history
+from simulator.reference_class import BaseRate, ReferenceClass, base_rate, reference_class
 
 CALIBRATION_PERCENTILE = 90.0
 FLAG_PERCENTILE = 95.0
@@ -150,6 +152,120 @@ def gain_summary(plan_scores: np.ndarray, bau_scores: np.ndarray) -> tuple[float
     return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("nan")
 
 
+
+
+def full_effort(scenario):  # type: ignore[no-untyped-def]
+    """``scenario`` with every task group of every index planned at 100 %."""
+    return scenario.with_levels({i: {g.id: 1.0 for g in p.groups} for i, p in scenario.indices.items()})
+
+
+def with_effectiveness(scenario, index_id: str, mean: float):  # type: ignore[no-untyped-def]
+    """``scenario`` with one index's effectiveness mean replaced."""
+    new = dict(scenario.indices)
+    new[index_id] = replace(new[index_id], effectiveness_mean=float(mean))
+    return replace(scenario, indices=new)
+
+
+def index_gain(engine, unc, scenario, bau, index_id: str) -> float:  # type: ignore[no-untyped-def]
+    """Mean focal gain of ``scenario`` over the status-quo result ``bau`` on the same draws."""
+    return float(np.mean(engine.run(unc, scenario).indices[index_id].score - bau.indices[index_id].score))
+
+
+def start_share(engine, index_id: str, plan, year: int) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
+    """The focal unit's starting rank and field size: the plan's ``last_rank`` (in the field of
+    ``year``); else its last score's rank among the field's last scores (a full panel); else its
+    last published rank in the shipped history. ``None`` when none is known."""
+    fc = engine.forecasts[index_id]
+    if plan.last_rank is not None:
+        return int(plan.last_rank), len(fc.units)
+    last = np.asarray(fc.last_score, float)
+    pos = engine.focal[index_id].position
+    known = np.isfinite(last)
+    if known[pos] and known.sum() >= 0.8 * last.size:
+        return int(1 + np.sum(last[known] > last[pos])), int(known.sum())
+    history = load_history(index_id)
+    unit = fc.units[pos]
+    if unit not in history.units:
+        return None
+    rows = history.before(year).unit_series(unit).dropna(subset=["rank"])
+    if rows.empty:
+        return None
+    return int(rows["rank"].iloc[-1]), len(history.units)
+
+
+def _share(start: tuple[int, int] | None) -> float | None:
+    return None if start is None else start[0] / start[1]
+
+
+def calibrate_scenario(engine, unc, scenario, percentiles: dict[str, float]):  # type: ignore[no-untyped-def]
+    """Calibrated effectiveness for the indices named in ``percentiles`` (``{index: q}``).
+
+    Indices are calibrated in the engine's evaluation order (a feeding index first, so that the
+    gain of the index it feeds includes the feed at its calibrated value). Returns the plan with
+    the calibrated means and ``{index: Calibration}``.
+    """
+    bau = engine.run(unc, scenario.at_bau())
+    out: dict[str, Calibration] = {}
+    full = full_effort(scenario)
+    order = [i for i in getattr(engine, "order", tuple(scenario.indices)) if i in percentiles]
+    for index_id in order:
+        q = percentiles[index_id]
+        share = _share(start_share(engine, index_id, scenario.indices[index_id], scenario.year))
+        cls = reference_class(index_id, scenario.year, start_rank_share=share)
+        target = cls.quantile(q / 100.0)
+
+        def gain_at(e: float, index_id: str = index_id, full=full) -> float:  # type: ignore[no-untyped-def]
+            return index_gain(engine, unc, with_effectiveness(full, index_id, e), bau, index_id)
+
+        start = scenario.indices[index_id].effectiveness_mean
+        cal = calibrate(gain_at, target, percentile=q, start=float(np.clip(start, E_MIN, E_MAX)))
+        out[index_id] = cal
+        full = with_effectiveness(full, index_id, cal.effectiveness)
+        scenario = with_effectiveness(scenario, index_id, cal.effectiveness)
+    return scenario, out
+
+
+def outside_views(engine, unc, scenario, result, calibrations=None) -> dict[str, OutsideView]:  # type: ignore[no-untyped-def]
+    """The outside view of every index of ``result`` (``scenario`` run by ``engine`` on ``unc``)."""
+    bau = engine.run(unc, scenario.at_bau())
+    views = {}
+    for index_id, res in result.indices.items():
+        plan = scenario.indices[index_id]
+        gain, se = gain_summary(res.score, bau.indices[index_id].score)
+        first = start_share(engine, index_id, plan, scenario.year)
+        cls = reference_class(index_id, scenario.year, start_rank_share=_share(first))
+        views[index_id] = OutsideView(
+            gain_mean=gain,
+            gain_mc_se=se,
+            gain_percentile=cls.percentile(gain),
+            reference=cls,
+            base=plan_base_rate(index_id, first, res, scenario.year),
+            calibration=(calibrations or {}).get(index_id),
+        )
+    return views
+
+
+def plan_base_rate(index_id: str, first: tuple[int, int] | None, res, year: int) -> BaseRate:  # type: ignore[no-untyped-def]
+    """The base rate of reaching both of ``res``'s targets from the starting rank ``first``."""
+    if first is None:
+        return BaseRate(None, 0, f"{index_id}: the province's last rank is not known")
+    history = load_history(index_id)
+    era = dimensions(index_id, year) if index_id == "papi" else None
+    rate = base_rate(
+        history,
+        start_rank=round(first[0] / first[1] * res.n_units),
+        n_units=res.n_units,
+        target_score=res.target_score,
+        target_rank=res.target_rank,
+        era_dimensions=era,
+    )
+    if rate.p_both is None and index_id != "papi":
+        why = (f"{index_id}: the ministry publishes too few scores a year for comparable province-years "
+               f"({rate.why})")
+        return BaseRate(None, rate.n, why)
+    return rate
+
+
 __all__ = [
     "ASSUMPTION_CALIBRATION",
     "CALIBRATION_PERCENTILE",
@@ -157,5 +273,8 @@ __all__ = [
     "Calibration",
     "OutsideView",
     "calibrate",
+    "calibrate_scenario",
+    "full_effort",
     "gain_summary",
+    "outside_views",
 ]
