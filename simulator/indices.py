@@ -213,8 +213,17 @@ def _parse(data: dict, label: str) -> IndexSpec:
 def load_index_spec(path: str | Path) -> IndexSpec:
     """Load and validate a user's definition file; errors name the file and the key."""
     label = str(path)
+    return _labelled(label, lambda: _parse(read_toml(path), label))
+
+
+def parse_index_spec(data: bytes, label: str) -> IndexSpec:
+    """Validate a definition sent with a plan (the bytes of its TOML file), named ``label``."""
+    return _labelled(label, lambda: _parse(parse_toml(data, label), label))
+
+
+def _labelled(label: str, build):  # type: ignore[no-untyped-def]
     try:
-        return _parse(read_toml(path), label)
+        return build()
     except InputError as err:
         raise (
             err if err.where.startswith(label) else InputError(f"{label} {err.where}", err.problem)
@@ -245,6 +254,6 @@ def spec_for(index_id: str, year: int) -> IndexSpec:
             return spec
     raise InputError(
         f"{index_id} {year}",
-        "no shipped index definition covers this year; give a "
-        'definition file (definition = "path/to/file.toml") built from the official annex',
+        "no shipped index definition covers this year; send the official annex as a "
+        'definition file with the plan (definition = "file_name.toml")',
     )

@@ -4,6 +4,10 @@ Everything here is a pure function of a plan (:class:`~simulator.scenario.Scenar
 and the status-quo (BAU) result on the same draws. Differences between the two carry their own
 Monte Carlo error: on common random numbers the paired error ``sd(h₁ − h₀)/√n`` is used, which is
 smaller than either probability's own error.
+
+Exports never carry a live formula: every text cell of the CSV and the workbook that starts with
+``= + - @`` (or a tab or carriage return) gets a leading apostrophe, and the workbook stores text
+as text (:func:`cell_text`). The HTML brief escapes every piece of text it shows.
 """
 
 from __future__ import annotations
@@ -61,6 +65,32 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "SIPAS feeds the PAR INDEX as SIPAS % × {scale} (assumption).",
     },
 }
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value: Any) -> Any:
+    """``value`` for a spreadsheet cell: text that a spreadsheet would run as a formula is quoted.
+
+    Examples
+    --------
+    >>> cell_text("=HYPERLINK(\"http://x\")"), cell_text("Cần Thơ"), cell_text(-1.5)
+    ('\'=HYPERLINK("http://x")', 'Cần Thơ', -1.5)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with :func:`cell_text` applied to every text cell and header."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(cell_text)
+    out.columns = [cell_text(c) for c in out.columns]
+    return out
 
 
 def text(key: str, lang: str = "vi") -> str:
@@ -248,11 +278,30 @@ def assumptions(
     return out
 
 
+def run_notes(
+    scenario: Scenario,
+    result: SimulationResult,
+    forecast_notes: dict[str, tuple[str, ...]],
+    lang: str = "vi",
+) -> dict[str, list[str]]:
+    """Every index's assumptions for the exports, as the app shows them (``notes=`` below)."""
+    return {
+        i: assumptions(
+            scenario,
+            i,
+            forecast_notes=tuple(forecast_notes.get(i, ())),
+            components_assumed=r.components_assumed,
+            lang=lang,
+        )
+        for i, r in result.indices.items()
+    }
+
+
 def to_csv(scenario: Scenario, result: SimulationResult, bau: SimulationResult) -> bytes:
     """The summary table as UTF-8 CSV with a BOM (so spreadsheet programs read the diacritics)."""
     frame = summary_frame(scenario, result, bau)
     frame.insert(0, "plan", scenario.name)
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_xlsx(
@@ -287,14 +336,23 @@ def to_xlsx(
             ],
         }
     )
+    sheets = {
+        "summary": summary_frame(scenario, result, bau),
+        "task_groups": levels_frame(scenario, lang),
+        "rank_pmf": ranks,
+        "components": comps,
+        "assumptions": assumed,
+        "run": info,
+    }
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        summary_frame(scenario, result, bau).to_excel(xl, sheet_name="summary", index=False)
-        levels_frame(scenario, lang).to_excel(xl, sheet_name="task_groups", index=False)
-        ranks.to_excel(xl, sheet_name="rank_pmf", index=False)
-        comps.to_excel(xl, sheet_name="components", index=False)
-        assumed.to_excel(xl, sheet_name="assumptions", index=False)
-        info.to_excel(xl, sheet_name="run", index=False)
+        for name, frame in sheets.items():
+            safe_frame(frame).to_excel(xl, sheet_name=name, index=False)
+        for sheet in xl.book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
     return buf.getvalue()
 
 

@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "scenarios" / "can_tho_2021.toml"
+PLAN_V1 = ROOT / "tests" / "data" / "can_tho_2021_v1.toml"
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -43,10 +44,14 @@ def test_check_bad_plan_one_line_exit_2(tmp_path: Path, text: str, message: str)
 
 def test_completion_above_one_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "plan.toml"
-    bad.write_text(PLAN.read_text("utf-8").replace("planned = 0.95", "planned = 1.5", 1), "utf-8")
+    bad.write_text(PLAN_V1.read_text("utf-8").replace("planned = 0.95", "planned = 1.5", 1), "utf-8")
     out = cli("run", str(bad), "--draws", "100")
     assert out.returncode == 2
     assert "indices.par_index.groups[0].planned: 1.5 is outside [0, 1]" in out.stderr
+    bad.write_text(PLAN.read_text("utf-8").replace("planned = 95", "planned = 150", 1), "utf-8")
+    out = cli("run", str(bad), "--draws", "100")
+    assert out.returncode == 2
+    assert "indices.par_index.groups.g1_direction.planned: 150 is outside [0, 100]" in out.stderr
 
 
 def test_run_json_contract() -> None:
