@@ -13,7 +13,6 @@ about 2.8 KB of memory per draw, 290 MB at 20 000 draws and 510 MB at 100 000.
 from __future__ import annotations
 
 import math
-import unicodedata
 
 from simulator.errors import InputError
 
@@ -32,6 +31,8 @@ PLAN_YEARS = (2000, 2100)
 FORECAST_YEARS = (2012, 2030)
 """Years a business-as-usual forecast may be asked for: the first year with an earlier edition
 of every index to 2030, ten years past the last shipped data (further is not a forecast)."""
+MAX_GROUPS = 60
+"""Task groups of one index in a plan (a plan has 8; memory grows with draws × groups)."""
 MAX_SEED = 2**63 - 1
 """Largest seed accepted (a 64-bit signed integer, so that every tool stores it exactly)."""
 
@@ -43,7 +44,7 @@ MAX_EXTENDS_DEPTH = 4
 """Plans in an ``extends`` chain above a plan."""
 MAX_TABLE_BYTES = 5_000_000
 """Size of an uploaded results table (CSV or XLSX file as sent)."""
-MAX_XLSX_UNPACKED_BYTES = 50_000_000
+MAX_XLSX_UNPACKED_BYTES = 20_000_000
 """Size of an XLSX workbook's parts once decompressed (a zip bomb stops here)."""
 MAX_TABLE_ROWS = 20_000
 """Rows of a results table (63 units over 300 editions)."""
@@ -71,26 +72,3 @@ def check_amount(value: float, limit: float, where: str, what: str, *, lo: float
     if value > limit:
         raise InputError(where, f"{value:g} {what} is above the limit of {limit:g}")
     return float(value)
-
-
-_ESCAPE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def printable(text: str) -> str:
-    """``text`` safe for a terminal or a log line: control and format characters escaped.
-
-    A name holding a newline, an ANSI escape (``ESC[31m``) or a bidirectional override prints
-    as ``\\n``, ``\\x1b[31m`` or ``\\u202e``; letters, diacritics and spaces are kept.
-
-    Examples
-    --------
-    >>> printable("Cần Thơ\\x1b[2J\\n")
-    'Cần Thơ\\\\x1b[2J\\\\n'
-    """
-    out = []
-    for ch in str(text):
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
-            out.append(_ESCAPE.get(ch) or ch.encode("unicode_escape").decode("ascii"))
-        else:
-            out.append(ch)
-    return "".join(out)

@@ -7,7 +7,7 @@ smaller than either probability's own error.
 
 Exports never carry a live formula: every text cell of the CSV and the workbook that starts with
 ``= + - @`` (or a tab or carriage return) gets a leading apostrophe, and the workbook stores text
-as text (:func:`cell_text`). The HTML brief escapes every piece of text it shows.
+as text (:func:`simulator.text.cell_text`). The HTML brief escapes every piece of text it shows.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from simulator.labels import number, percent, prob_with_error
 from simulator.labels import t as label
 from simulator.outcomes import IndexResult, SimulationResult
 from simulator.scenario import IndexPlan, Scenario
+from simulator.text import safe_frame
 
 KEYS = ("score", "rank", "both")
 _SHORT = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
@@ -65,32 +66,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "en": "SIPAS feeds the PAR INDEX as SIPAS % × {scale} (assumption).",
     },
 }
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_text(value: Any) -> Any:
-    """``value`` for a spreadsheet cell: text that a spreadsheet would run as a formula is quoted.
-
-    Examples
-    --------
-    >>> cell_text("=HYPERLINK(\"http://x\")"), cell_text("Cần Thơ"), cell_text(-1.5)
-    ('\'=HYPERLINK("http://x")', 'Cần Thơ', -1.5)
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with :func:`cell_text` applied to every text cell and header."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(cell_text)
-    out.columns = [cell_text(c) for c in out.columns]
-    return out
 
 
 def text(key: str, lang: str = "vi") -> str:

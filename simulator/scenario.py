@@ -28,7 +28,7 @@ import tomli_w
 from simulator import planfile
 from simulator.errors import InputError
 from simulator.indices import INDEX_IDS, IndexSpec, parse_index_spec, shipped_names, shipped_spec, spec_for
-from simulator.limits import MAX_BUDGET, MAX_COST_PER_POINT, MAX_EXTENDS_DEPTH, PLAN_YEARS
+from simulator.limits import MAX_BUDGET, MAX_COST_PER_POINT, MAX_EXTENDS_DEPTH, MAX_GROUPS, PLAN_YEARS
 from simulator.schema import check_keys, parse_toml, read_toml, take
 from simulator.units import UnitRegistry, vietnam_63
 
@@ -363,6 +363,10 @@ def _index_plan(
     groups_raw = _groups(t, where, version)
     if not groups_raw:
         raise InputError(f"{where}.groups", "at least one task group is required")
+    if len(groups_raw) > MAX_GROUPS:
+        raise InputError(
+            f"{where}.groups", f"{len(groups_raw)} task groups is above the limit of {MAX_GROUPS}"
+        )
     groups = tuple(_group(g, at, spec) for at, g in groups_raw)
     ids = [g.id for g in groups]
     if len(set(ids)) != len(ids):
