@@ -123,17 +123,16 @@ def _export(args: argparse.Namespace, scenario, engine, unc, result) -> None:  #
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from simulator.scenario import load_scenario, to_toml_v2
+    from simulator.scenario import to_toml_v2
 
     if os.path.exists(args.new) and not args.force:
         raise InputError(args.new, "exists already (add --force to overwrite it)")
-    scenario = load_scenario(args.old)
-    text = to_toml_v2(scenario)
+    text = to_toml_v2(_load(args))
     try:
         Path(args.new).write_text(text, "utf-8")
     except OSError as exc:
         raise InputError(args.new, f"cannot be written ({exc.strerror or exc})") from None
-    print(printable(f"OK: {args.old} -> {args.new} (version 2)"))
+    print(printable(f"OK: {args.scenario} -> {args.new} (version 2)"))
     return 0
 
 

@@ -172,7 +172,7 @@ def build_parser(description: str = "") -> argparse.ArgumentParser:
     bt.add_argument("--json", action="store_true")
     _decision_parsers(sub)
     mig = sub.add_parser("migrate", help="rewrite a plan file in the version-2 format")
-    mig.add_argument("old", type=_PLAN)
+    _plan_arguments(mig)
     mig.add_argument("new")
     mig.add_argument("--force", action="store_true", help="overwrite NEW if it exists")
     return parser
