@@ -1,7 +1,8 @@
 """Named limits on what a user may ask for: draws, points, costs, years and uploaded files.
 
 Every number a user types or uploads is checked against one of these before any work starts, and
-the refusal states the limit (:func:`check_count`, :func:`check_amount`). The limits keep one
+the refusal states the limit (the command line's arguments in :mod:`simulator.arguments`, plan
+files in :mod:`simulator.scenario`, results tables in :mod:`simulator.history`). The limits keep one
 request within the memory and time a shared server can give it; they are settings, not facts
 about the indices. This module imports nothing heavy, so the command line can check its
 arguments before it loads numpy, pandas, scipy or statsmodels.
@@ -11,10 +12,6 @@ about 2.8 KB of memory per draw, 290 MB at 20 000 draws and 510 MB at 100 000.
 """
 
 from __future__ import annotations
-
-import math
-
-from simulator.errors import InputError
 
 MAX_DRAWS = 200_000
 """Monte Carlo draws of one run (about 0.8 GB at the limit)."""
@@ -50,25 +47,3 @@ MAX_TABLE_ROWS = 20_000
 """Rows of a results table (63 units over 300 editions)."""
 MAX_TABLE_COLUMNS = 100
 """Columns of a results table."""
-
-
-def check_count(value: int, limit: int, where: str, what: str, *, lo: int = 1) -> int:
-    """``value`` as an int in ``[lo, limit]``, else an :class:`InputError` stating the limit."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(where, f"{value!r} is not a whole number")
-    if value < lo:
-        raise InputError(where, f"{value} {what}: at least {lo} needed")
-    if value > limit:
-        raise InputError(where, f"{value} {what} is above the limit of {limit:,}".replace(",", " "))
-    return value
-
-
-def check_amount(value: float, limit: float, where: str, what: str, *, lo: float = 0.0) -> float:
-    """``value`` as a finite float in ``[lo, limit]``, else an :class:`InputError` stating the limit."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InputError(where, f"{value!r} is not a finite number")
-    if value < lo:
-        raise InputError(where, f"{value:g} {what}: must be at least {lo:g}")
-    if value > limit:
-        raise InputError(where, f"{value:g} {what} is above the limit of {limit:g}")
-    return float(value)

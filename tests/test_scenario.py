@@ -376,3 +376,18 @@ def test_levels_errors_name_the_key(tmp_path: Path, plan: Scenario) -> None:
         with pytest.raises(InputError) as err:
             load_scenario(child)
         assert where in str(err.value), str(err.value)
+
+
+def test_the_documented_example_is_a_valid_plan() -> None:
+    import re
+
+    doc = (PLAN.parents[1] / "docs" / "plan_files.md").read_text("utf-8")
+    example = re.findall(r"```toml\n(.*?)```", doc, re.S)[0]
+    g = parse_scenario(example, "docs/plan_files.md").indices["papi"].groups[0]
+    assert (g.id, g.planned, g.bau, g.reliability, g.cost_exponent) == (
+        "g1_participation",
+        0.95,
+        0.75,
+        0.8,
+        1.3,
+    )
