@@ -52,7 +52,7 @@ _DEFAULTS = {  # key: (default, lo, hi) of the assumptions a group may inherit f
     "cost_exponent": (1.0, 1.0, 4.0),
 }
 _GROUP_KEYS = {"id", "name_vi", "name_en", "planned", "bau", "weights", *_DEFAULTS}
-Definitions = Mapping[str, "bytes | IndexSpec"]
+Definitions = Mapping[str, bytes | IndexSpec]
 
 
 @dataclass(frozen=True)
@@ -292,9 +292,7 @@ def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, sources:
     version = take(raw, "version", "", int, default=1, lo=1, hi=2)
     if version == 2:
         raw = planfile.expand(raw, lambda name, where: sources.parent(name, where, units))
-        check_keys(raw, "", {"version", "plan", "indices"})
-    else:
-        check_keys(raw, "", {"version", "plan", "indices"})
+    check_keys(raw, "", {"version", "plan", "indices"})
     plan = take(raw, "plan", "", dict)
     check_keys(plan, "plan", _PLAN_KEYS)
     province = units.resolve(take(plan, "province", "plan", str), "plan.province")
