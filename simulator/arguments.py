@@ -15,9 +15,15 @@ from collections.abc import Callable
 
 from simulator import limits
 from simulator.labels import LANGS
+from simulator.planfile import fraction
 from simulator.text import printable
 
 INDEX_IDS = ("par_index", "sipas", "papi")
+
+
+def _shown(text: str) -> str:
+    """An argument quoted in a message: control characters escaped, at most 40 characters."""
+    return repr(printable(text[:40] + ("…" if len(text) > 40 else "")))
 
 
 def _bounded(limit: int, lo: int = 1) -> Callable[[str], int]:
@@ -25,7 +31,7 @@ def _bounded(limit: int, lo: int = 1) -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{printable(text)!r} is not a whole number") from None
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is not a whole number") from None
         if value < lo:
             raise argparse.ArgumentTypeError(f"{value} must be at least {lo}")
         if value > limit:
@@ -39,7 +45,7 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{printable(text)!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a whole number") from None
     if not 0 <= value <= limits.MAX_SEED:
         raise argparse.ArgumentTypeError(f"a seed is a whole number in 0..{limits.MAX_SEED}")
     return value
@@ -50,12 +56,12 @@ def _real(lo: float, hi: float, *, open_lo: bool = False, open_hi: bool = False)
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{printable(text)!r} is not a number") from None
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is not a number") from None
         below = value <= lo if open_lo else value < lo
         above = value >= hi if open_hi else value > hi
         if not math.isfinite(value) or below or above:
             span = f"{'(' if open_lo else '['}{lo:g}, {hi:g}{')' if open_hi else ']'}"
-            raise argparse.ArgumentTypeError(f"{printable(text)} is outside {span}")
+            raise argparse.ArgumentTypeError(f"{_shown(text)} is outside {span}")
         return value
 
     return parse
@@ -87,15 +93,15 @@ def _years(text: str) -> str:
         a, b = int(first), int(last)
         if lo <= a <= b <= hi:
             return text
-    raise argparse.ArgumentTypeError(f"{printable(text)!r} is not a range A-B of years within {lo}-{hi}")
+    raise argparse.ArgumentTypeError(f"{_shown(text)} is not a range A-B of years within {lo}-{hi}")
 
 
 def _level(text: str) -> tuple[str, float]:
     """``GROUP=LEVEL``, ``INDEX.GROUP=LEVEL`` or ``all=LEVEL``; LEVEL in percent (0-100)."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise argparse.ArgumentTypeError(f"{printable(text)!r} is not GROUP=LEVEL")
-    return key.strip(), _real(0.0, 100.0)(value) / 100
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not GROUP=LEVEL")
+    return key.strip(), fraction(_real(0.0, 100.0)(value))
 
 
 def _weights(text: str) -> dict[str, float]:
@@ -104,7 +110,7 @@ def _weights(text: str) -> dict[str, float]:
         key, _, value = part.partition("=")
         if key.strip() not in INDEX_IDS:
             known = ", ".join(INDEX_IDS)
-            raise argparse.ArgumentTypeError(f"{printable(part)!r}: the index is one of {known}")
+            raise argparse.ArgumentTypeError(f"{_shown(part)}: the index is one of {known}")
         out[key.strip()] = _real(0.0, 1e6)(value)
     return out
 

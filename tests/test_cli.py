@@ -123,7 +123,7 @@ HEAVY = ("numpy", "pandas", "scipy", "statsmodels")
         (("run", "missing.toml"), "missing.toml: cannot be read"),
         (("forecast", "--index", "papi", "--year", "9999"), "--year: 9999 is above the limit of 2030"),
         (("optimize", str(PLAN), "--points", "1000000"), "--points: 1000000 is above the limit of 50"),
-        (("optimize", str(PLAN), "--budget", "1e308"), "--budget: 1e308 is outside [0, 1e+12]"),
+        (("optimize", str(PLAN), "--budget", "1e308"), "--budget: '1e308' is outside [0, 1e+12]"),
         (("sensitivity", str(PLAN), "--sobol-draws", "10000000"), "above the limit of 50000"),
         (("run", str(PLAN), "--seed", str(2**70)), "a seed is a whole number in 0..9223372036854775807"),
     ],
