@@ -36,7 +36,7 @@ MAX_SEED = 2**63 - 1
 MAX_PLAN_BYTES = 1_000_000
 """Size of a plan file or an uploaded index definition."""
 MAX_TOML_DEPTH = 12
-"""Nesting of tables and arrays in a plan file (a version-2 plan needs 5)."""
+"""Nesting of tables and arrays in a plan file, the file itself counted (a version-2 plan needs 6)."""
 MAX_EXTENDS_DEPTH = 4
 """Plans in an ``extends`` chain above a plan."""
 MAX_TABLE_BYTES = 5_000_000
