@@ -19,6 +19,7 @@ import numpy as np
 
 from simulator.errors import InputError
 from simulator.schema import check_keys, parse_toml, read_toml, take
+from simulator.text import printable
 
 KINDS = ("appraisal", "survey", "statistic")
 INDEX_IDS = ("par_index", "sipas", "papi")
@@ -226,7 +227,7 @@ def _labelled(label: str, build):  # type: ignore[no-untyped-def]
         return build()
     except InputError as err:
         raise (
-            err if err.where.startswith(label) else InputError(f"{label} {err.where}", err.problem)
+            err if err.where.startswith(printable(label)) else InputError(f"{label} {err.where}", err.problem)
         ) from None
 
 

@@ -30,6 +30,7 @@ from simulator.errors import InputError
 from simulator.indices import INDEX_IDS, IndexSpec, parse_index_spec, shipped_names, shipped_spec, spec_for
 from simulator.limits import MAX_BUDGET, MAX_COST_PER_POINT, MAX_EXTENDS_DEPTH, MAX_GROUPS, PLAN_YEARS
 from simulator.schema import check_keys, parse_toml, read_toml, take
+from simulator.text import printable
 from simulator.units import UnitRegistry, vietnam_63
 
 _PLAN_KEYS = {"name", "province", "year", "budget", "currency", "notes"}
@@ -282,7 +283,7 @@ def _with_label(label: str, build):  # type: ignore[no-untyped-def]
     try:
         return build()
     except InputError as err:
-        if err.where.startswith(label):
+        if err.where.startswith(printable(label)):
             raise
         raise InputError(f"{label}: {err.where}", err.problem) from None
 
