@@ -39,7 +39,7 @@ from simulator.errors import InputError
 from simulator.schema import take
 
 DEFAULT_KEYS = ("reliability", "concentration", "weight_concentration", "cost_per_point", "cost_exponent")
-_ID = re.compile(r"[A-Za-z0-9_\-]{1,64}")
+_ID = re.compile(r"[A-Za-z0-9_\-]{1,64}", re.ASCII)
 _FILE = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,99}\.toml")
 _HUNDRED = Decimal(100)
 
@@ -56,10 +56,11 @@ def percent(level: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def check_id(gid: str, where: str) -> None:
-    """A group id: letters, digits, ``_`` or ``-``, at most 64 characters."""
+def check_id(gid: str, where: str) -> str:
+    """``gid`` if it is a group id: 1–64 ASCII letters, digits, ``_`` or ``-``."""
     if not _ID.fullmatch(gid):
         raise InputError(where, "a group id is 1–64 letters, digits, '_' or '-' (no spaces or symbols)")
+    return gid
 
 
 def sibling(folder: Path, name: str, where: str) -> Path:

@@ -451,7 +451,7 @@ def _group(g: Any, where: str, spec: IndexSpec) -> TaskGroup:
                 "put the group in that index's plan instead",
             )
     return TaskGroup(
-        id=take(g, "id", where, str),
+        id=planfile.check_id(take(g, "id", where, str), f"{where}.id"),
         name_vi=take(g, "name_vi", where, str),
         name_en=take(g, "name_en", where, str, default=take(g, "name_vi", where, str)),
         planned=take(g, "planned", where, float, lo=0.0, hi=1.0),

@@ -130,6 +130,7 @@ def test_shipped_definitions_sum_to_their_scales() -> None:
             "outside",
         ),
         (lambda r: r.pop("plan"), "plan", "is required"),
+        (lambda r: r["indices"]["papi"]["groups"][0].update(id="g 1\n"), "groups[0].id", "a group id is"),
     ],
 )
 def test_bad_plans_name_the_key(plan: Scenario, edit, where: str, problem: str) -> None:
