@@ -1,123 +1,83 @@
-"""Command line: ``python -m simulator {check,run,forecast,backtest,field,…} …``.
+"""Command line: ``python -m simulator {check,run,forecast,backtest,field,…,migrate} …``.
 
 Exit 0 on success; exit 2 with one line on stderr naming the place and the problem on bad input.
+Every argument is checked against :mod:`simulator.limits` before numpy, pandas, scipy or
+statsmodels is imported, so a bad argument is refused at once; user text (plan and group names,
+keys quoted in errors) is printed with control characters escaped.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
+from simulator.arguments import build_parser
 from simulator.errors import InputError
-from simulator.labels import LANGS, number, percent, prob_with_error, t
+from simulator.labels import number, percent, prob_with_error, t
+from simulator.text import printable
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
+def _definitions(paths: list[str]) -> dict[str, bytes]:
+    out = {}
+    for path in paths:
+        try:
+            out[os.path.basename(path)] = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+    return out
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("a seed is a whole number ≥ 0")
-    return value
+def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from simulator.scenario import load_scenario
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
-        sys.stderr.write(f"{self.prog}: {message}\n")
-        raise SystemExit(2)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m simulator", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    check = sub.add_parser("check", help="validate a plan file")
-    check.add_argument("scenario")
-    run = sub.add_parser("run", help="simulate a plan")
-    run.add_argument("scenario")
-    run.add_argument("--draws", type=_positive, default=20_000)
-    run.add_argument("--seed", type=_seed, default=0)
-    run.add_argument("--json", action="store_true")
-    run.add_argument("--lang", choices=LANGS, default="vi")
-    fc = sub.add_parser("forecast", help="business-as-usual forecast of every unit")
-    fc.add_argument("--index", required=True, choices=("par_index", "sipas", "papi"))
-    fc.add_argument("--year", required=True, type=int)
-    fc.add_argument("--draws", type=_positive, default=20_000)
-    fc.add_argument("--seed", type=_seed, default=0)
-    fc.add_argument("--csv", action="store_true")
-    fc.add_argument("--table", help="a results table (CSV/XLSX) to add to the shipped history")
-    fc.add_argument("--origin", type=int, help="last data year to use (default: the last before --year)")
-    bt = sub.add_parser("backtest", help="rolling-origin evaluation of the forecasts")
-    bt.add_argument("--index", default="papi", choices=("par_index", "sipas", "papi"))
-    bt.add_argument("--years", required=True, help="A-B, e.g. 2013-2020")
-    bt.add_argument("--horizon", type=_positive, default=1, help="years from the last data year (1-3)")
-    bt.add_argument("--draws", type=_positive, default=4000)
-    bt.add_argument("--seed", type=_seed, default=0)
-    bt.add_argument("--json", action="store_true")
-    fld = sub.add_parser("field", help="every unit's rank-band probabilities for a year")
-    fld.add_argument("--index", required=True, choices=("par_index", "sipas", "papi"))
-    fld.add_argument("--year", required=True, type=int)
-    fld.add_argument("--draws", type=_positive, default=20_000)
-    fld.add_argument("--seed", type=_seed, default=0)
-    fld.add_argument("--score", type=float, help="score whose reaching probability is shown")
-    fld.add_argument("--csv", action="store_true")
-    _decision_parsers(sub)
-    return parser
-
-
-def _decision_parsers(sub: argparse._SubParsersAction) -> None:
-    common = _Parser(add_help=False)
-    common.add_argument("scenario")
-    common.add_argument("--draws", type=_positive, default=20_000)
-    common.add_argument("--seed", type=_seed, default=0)
-    common.add_argument("--json", action="store_true")
-    common.add_argument("--lang", choices=LANGS, default="vi")
-    sens = sub.add_parser("sensitivity", parents=[common], help="tornado and Sobol indices of each index")
-    sens.add_argument("--step", type=float, default=0.10, help="completion change of each group (0.10)")
-    sens.add_argument("--sobol-draws", type=int, default=4000, help="draws of the Sobol design (0: skip)")
-    goal = sub.add_parser("goalseek", parents=[common], help="what it takes to reach P(both) >= q")
-    goal.add_argument("--q", type=float, default=0.8)
-    opt = sub.add_parser("optimize", parents=[common], help="best completion levels within a budget")
-    opt.add_argument("--budget", type=float, help="default: the plan file's budget")
-    opt.add_argument("--index", choices=("par_index", "sipas", "papi"), help="maximise this index alone")
-    opt.add_argument("--weights", help="index=weight,... e.g. par_index=2,sipas=1,papi=1")
-    opt.add_argument("--method", choices=("greedy", "surrogate"), default="greedy")
-    opt.add_argument("--points", type=_positive, default=9, help="budgets on the frontier")
+    return load_scenario(args.scenario, definitions=_definitions(args.definition))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from simulator.scenario import load_scenario
-
-    s = load_scenario(args.scenario)
+    s = _load(args)
     groups = sum(len(p.groups) for p in s.indices.values())
-    print(f"OK: {args.scenario}: {s.province} {s.year}, {len(s.indices)} indices, {groups} task groups")
+    summary = f"{s.province} {s.year}, {len(s.indices)} indices, {groups} task groups"
+    print(printable(f"OK: {args.scenario}: {summary}"))
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from simulator.engine import simulate
-    from simulator.scenario import load_scenario
+def _with_sets(scenario, sets: list[tuple[str, float]]):  # type: ignore[no-untyped-def]
+    levels: dict[str, dict[str, float]] = {i: {} for i in scenario.indices}
+    for key, level in sets:
+        index, _, group = key.rpartition(".")
+        hits = [
+            (i, g.id)
+            for i, p in scenario.indices.items()
+            for g in p.groups
+            if index in ("", i) and group in ("all", g.id)
+        ]
+        if not hits:
+            raise InputError(f"--set {printable(key)}", "names no task group of the plan (or all)")
+        for i, g in hits:
+            levels[i][g] = level
+    return scenario.with_levels(levels)
 
-    result = simulate(load_scenario(args.scenario), draws=args.draws, rng=args.seed)
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from simulator.engine import Engine
+
+    scenario = _with_sets(_load(args), args.set)
+    engine = Engine.from_scenario(scenario)
+    unc = engine.uncertainties(args.draws, args.seed)
+    result = engine.run(unc, scenario)
+    if args.csv or args.xlsx or args.html:
+        _export(args, scenario, engine, unc, result)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
     lang = args.lang
     print(
-        f"{t('plan', lang)}: {result.scenario}  ({t('draws', lang)} {result.draws}, {t('seed', lang)} "
-        f"{result.seed})"
+        f"{t('plan', lang)}: {printable(result.scenario)}  ({t('draws', lang)} {result.draws}, "
+        f"{t('seed', lang)} {result.seed})"
     )
     for index_id, r in result.indices.items():
         q, rq, se = r.score_quantiles(), r.rank_quantiles(), r.mc_se
@@ -139,6 +99,40 @@ def cmd_run(args: argparse.Namespace) -> int:
         for a, b in rows:
             print(f"  {a:<{width}}  {b}")
     print(f"\n{t('mc_note', lang)}")
+    return 0
+
+
+def _export(args: argparse.Namespace, scenario, engine, unc, result) -> None:  # type: ignore[no-untyped-def]
+    """Write the app's CSV / XLSX / HTML files: the plan and its status quo on the same draws."""
+    from simulator import report
+
+    bau = engine.run(unc, scenario.at_bau())
+    forecast_notes = {i: engine.forecasts[i].assumptions for i in scenario.indices}
+    notes = report.run_notes(scenario, result, forecast_notes, args.lang)
+    files = {
+        args.csv: lambda: report.to_csv(scenario, result, bau),
+        args.xlsx: lambda: report.to_xlsx(scenario, result, bau, notes=notes, lang=args.lang),
+        args.html: lambda: report.html_brief(scenario, result, bau, notes=notes, lang=args.lang).encode(),
+    }
+    for path, make in files.items():
+        if path:
+            try:
+                Path(path).write_bytes(make())
+            except OSError as exc:
+                raise InputError(path, f"cannot be written ({exc.strerror or exc})") from None
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from simulator.scenario import to_toml_v2
+
+    if os.path.exists(args.new) and not args.force:
+        raise InputError(args.new, "exists already (add --force to overwrite it)")
+    text = to_toml_v2(_load(args))
+    try:
+        Path(args.new).write_text(text, "utf-8")
+    except OSError as exc:
+        raise InputError(args.new, f"cannot be written ({exc.strerror or exc})") from None
+    print(printable(f"OK: {args.scenario} -> {args.new} (version 2)"))
     return 0
 
 
@@ -179,15 +173,15 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 def _decision_setup(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from simulator.engine import Engine
     from simulator.response import Response
-    from simulator.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = _load(args)
     engine = Engine.from_scenario(scenario)
     unc = engine.uncertainties(args.draws, args.seed)
     return scenario, engine, unc, Response.build(engine, unc, scenario)
 
 
 def _table(rows: list[tuple[str, ...]]) -> None:
+    rows = [tuple(printable(c) for c in r) for r in rows]
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
     for r in rows:
         print(
@@ -205,8 +199,6 @@ def _pts(x: float, lang: str) -> str:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from simulator.analysis import sobol, tornado
 
-    if not 0 < args.step <= 1:
-        raise InputError("--step", f"{args.step} must be in (0, 1]")
     scenario, engine, unc, resp = _decision_setup(args)
     torn = tornado(engine, unc, scenario, step=args.step, response=resp)
     sob = sobol(engine, scenario, draws=args.sobol_draws, rng=args.seed) if args.sobol_draws > 0 else None
@@ -262,8 +254,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_goalseek(args: argparse.Namespace) -> int:
     from simulator.analysis import goal_seek
 
-    if not 0 < args.q < 1:
-        raise InputError("--q", f"{args.q} must be strictly between 0 and 1")
     scenario, engine, unc, resp = _decision_setup(args)
     res = goal_seek(engine, unc, scenario, q=args.q, response=resp)
     if args.json:
@@ -300,25 +290,10 @@ def cmd_goalseek(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_weights(text: str | None, index: str | None) -> dict[str, float] | None:
-    if index:
-        return {index: 1.0}
-    if not text:
-        return None
-    out = {}
-    for part in text.split(","):
-        key, _, value = part.partition("=")
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
-            raise InputError("--weights", f"{part!r} is not index=number") from None
-    return out
-
-
 def cmd_optimize(args: argparse.Namespace) -> int:
     from simulator.optimize import optimise
 
-    weights = _parse_weights(args.weights, args.index)
+    weights = {args.index: 1.0} if args.index else args.weights
     scenario, engine, unc, resp = _decision_setup(args)
     res = optimise(
         engine,
@@ -335,7 +310,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
         return 0
     lang = args.lang
     cur = scenario.currency
-    print(f"{t('plan', lang)}: {scenario.name}")
+    print(f"{t('plan', lang)}: {printable(scenario.name)}")
     print(
         f"{'Ngân sách' if lang == 'vi' else 'Budget'}: {number(res.budget, 2, lang)} {cur}; "
         f"{'chi phí kế hoạch' if lang == 'vi' else 'plan cost'} {number(res.plan_cost, 2, lang)}, "
@@ -396,15 +371,16 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "goalseek": cmd_goalseek,
     "optimize": cmd_optimize,
     "field": cmd_field,
+    "migrate": cmd_migrate,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(__doc__.splitlines()[0]).parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except InputError as err:
-        sys.stderr.write(f"error: {err}\n")
+        sys.stderr.write(f"error: {printable(str(err))}\n")
         return 2
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import InputError
+from simulator.limits import MAX_TABLE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_XLSX_UNPACKED_BYTES
+from simulator.schema import read_file
 from simulator.units import UnitRegistry, fold, vietnam_63
 
 INDEX_IDS = ("par_index", "sipas", "papi")
@@ -322,17 +325,22 @@ def _score_range(index_id: str, year: int) -> tuple[float, float]:
 
 
 def _read_bytes(source: str | Path | IO[bytes], label: str) -> bytes:
+    """The file's bytes, refused above :data:`~simulator.limits.MAX_TABLE_BYTES` before parsing."""
     if isinstance(source, str | Path):
-        try:
-            return Path(source).read_bytes()
-        except OSError as exc:
-            raise InputError(label, f"cannot be read ({exc.strerror or exc})") from None
-    data = source.read()
-    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        return read_file(source, label, MAX_TABLE_BYTES)
+    data = source.read(MAX_TABLE_BYTES + 1)
+    data = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if len(data) > MAX_TABLE_BYTES:
+        raise InputError(label, f"is larger than the limit of {MAX_TABLE_BYTES} bytes for a results table")
+    return data
 
 
 def _read_cells(data: bytes, label: str) -> list[tuple[int, list[object]]]:
-    """Every row of the first sheet or of the text, with its 1-based row number."""
+    """Every row of the first sheet or of the text, with its 1-based row number.
+
+    At most :data:`~simulator.limits.MAX_TABLE_ROWS` rows and
+    :data:`~simulator.limits.MAX_TABLE_COLUMNS` columns are read; more is an error naming the limit.
+    """
     if data.startswith(_XLSX_MAGIC):
         return _xlsx_cells(data, label)
     if data.startswith(_XLS_MAGIC):
@@ -342,28 +350,57 @@ def _read_cells(data: bytes, label: str) -> list[tuple[int, list[object]]]:
     return _csv_cells(data, label)
 
 
+def _too_many(label: str, what: str, limit: int) -> InputError:
+    return InputError(label, f"has more than {limit} {what} (the limit for a results table)")
+
+
 def _xlsx_cells(data: bytes, label: str) -> list[tuple[int, list[object]]]:
+    """The first sheet, read in openpyxl's read-only streaming mode after a check of the unpacked size."""
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise InputError(label, "is not a readable .xlsx workbook (a damaged zip archive)") from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        problem = f"unpacks to {unpacked} bytes, above the limit of {MAX_XLSX_UNPACKED_BYTES} for a workbook"
+        raise InputError(label, problem)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a zip that is not a workbook fails in many ways
         raise InputError(label, f"is not a readable .xlsx workbook ({type(exc).__name__})") from None
-    if not book.worksheets:
-        raise InputError(label, "the workbook has no worksheet")
-    rows = []
-    for cells in book.worksheets[0].iter_rows():
-        values: list[object] = []
-        for c in cells:
-            value = c.value
-            if isinstance(value, int | float) and not isinstance(value, bool) and "%" in str(c.number_format):
-                value = round(value * 100, 10)
-            values.append(value)
-        rows.append((cells[0].row, values))
+    try:
+        if not book.worksheets:
+            raise InputError(label, "the workbook has no worksheet")
+        sheet = book.worksheets[0]
+        rows = []
+        cells_seen = sheet.iter_rows(min_row=1, max_row=MAX_TABLE_ROWS + 1, max_col=MAX_TABLE_COLUMNS + 1)
+        for number, cells in enumerate(cells_seen, start=1):
+            if number > MAX_TABLE_ROWS:
+                raise _too_many(label, "rows", MAX_TABLE_ROWS)
+            values: list[object] = []
+            for c in cells:
+                value = c.value
+                fmt = str(getattr(c, "number_format", "") or "")
+                if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
+                    value = round(value * 100, 10)
+                values.append(value)
+            if len(values) > MAX_TABLE_COLUMNS and not _blank(values[MAX_TABLE_COLUMNS]):
+                raise _too_many(label, "columns", MAX_TABLE_COLUMNS)
+            rows.append((number, values[:MAX_TABLE_COLUMNS]))
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a valid zip
+        raise InputError(label, f"is not a readable .xlsx workbook ({type(exc).__name__})") from None
+    finally:
+        book.close()
     return rows
 
 
 def _csv_cells(data: bytes, label: str) -> list[tuple[int, list[object]]]:
+    """Rows of a text table; in a comma-separated file, a row wider than the header is refused
+    (an unquoted decimal comma, ``45,76``, would otherwise split one number in two)."""
     encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
     try:
         text = data.decode(encoding)
@@ -377,8 +414,22 @@ def _csv_cells(data: bytes, label: str) -> list[tuple[int, list[object]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[object]]] = []
     start = 1
+    width = None
     try:
         for cells in reader:
+            if len(rows) >= MAX_TABLE_ROWS:
+                raise _too_many(label, "rows", MAX_TABLE_ROWS)
+            if len(cells) > MAX_TABLE_COLUMNS:
+                raise _too_many(f"{label} row {start}", "columns", MAX_TABLE_COLUMNS)
+            if width is None and len(rows) < _HEADER_SEARCH_ROWS and sum(not _blank(c) for c in cells) >= 3:
+                width = len(cells)
+            elif width is not None and delimiter == "," and len(cells) > width:
+                raise InputError(
+                    f"{label} row {start}",
+                    f"has {len(cells)} fields where the header has {width}: a decimal comma without "
+                    'quotes (45,76) splits a number in two in a comma-separated file; write "45,76" '
+                    "in quotes or 45.76, or separate the columns with semicolons",
+                )
             rows.append((start, list(cells)))
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -421,6 +472,8 @@ def _number(value: object, where: str) -> float:
         out = float(value)
     else:
         text = str(value).strip().replace("%", "").strip()
+        if "_" in text:
+            raise InputError(where, f"{value!r} is not a number")
         if text.count(",") == 1 and "." not in text:
             text = text.replace(",", ".")  # Vietnamese decimal comma: 83,76
         try:

@@ -19,6 +19,7 @@ import numpy as np
 
 from simulator.errors import InputError
 from simulator.schema import check_keys, parse_toml, read_toml, take
+from simulator.text import printable
 
 KINDS = ("appraisal", "survey", "statistic")
 INDEX_IDS = ("par_index", "sipas", "papi")
@@ -213,11 +214,20 @@ def _parse(data: dict, label: str) -> IndexSpec:
 def load_index_spec(path: str | Path) -> IndexSpec:
     """Load and validate a user's definition file; errors name the file and the key."""
     label = str(path)
+    return _labelled(label, lambda: _parse(read_toml(path), label))
+
+
+def parse_index_spec(data: bytes, label: str) -> IndexSpec:
+    """Validate a definition sent with a plan (the bytes of its TOML file), named ``label``."""
+    return _labelled(label, lambda: _parse(parse_toml(data, label), label))
+
+
+def _labelled(label: str, build):  # type: ignore[no-untyped-def]
     try:
-        return _parse(read_toml(path), label)
+        return build()
     except InputError as err:
         raise (
-            err if err.where.startswith(label) else InputError(f"{label} {err.where}", err.problem)
+            err if err.where.startswith(printable(label)) else InputError(f"{label} {err.where}", err.problem)
         ) from None
 
 
@@ -259,5 +269,6 @@ def spec_for(index_id: str, year: int) -> IndexSpec:
     raise InputError(
         f"{index_id} {year}",
         f"no shipped definition covers {year} (shipped: {periods or 'none'}); the method of that year "
-        'is not known: give a definition file (definition = "file.toml") built from the official annex',
+        'is not known: send the official annex as a definition file with the plan '
+        '(definition = "file_name.toml")',
     )

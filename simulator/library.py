@@ -6,6 +6,10 @@ atomically (``os.link``, which refuses an existing name, or ``os.replace`` when 
 reader never sees half a plan and two people saving at once both keep their plan: the second
 gets the next free name (``phuong-an-a-2``).
 
+The listing (:meth:`PlanLibrary.scan`) opens only regular files no larger than a plan may be,
+never follows a link and never blocks on a FIFO; a file that is not a valid plan is skipped and
+named with the reason, so one bad file never hides the others.
+
 Plans compare on common random numbers only when they share a *structure*: province, year,
 index definitions, task groups and every assumption; only the planned levels, targets, name,
 notes and budget may differ (:func:`structure_key`).
@@ -23,7 +27,9 @@ from typing import Any
 
 from simulator.errors import InputError
 from simulator.history import History, load_history
+from simulator.limits import MAX_PLAN_BYTES
 from simulator.scenario import Scenario, parse_scenario
+from simulator.schema import read_file
 from simulator.units import fold
 
 ENV_DIR = "PLAN_LIBRARY_DIR"
@@ -45,6 +51,14 @@ class SavedPlan:
     year: int
     modified: datetime
     path: Path
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The library's valid plans (newest first) and the files skipped, as ``(file name, reason)``."""
+
+    entries: tuple[SavedPlan, ...]
+    skipped: tuple[tuple[str, str], ...]
 
 
 class PlanLibrary:
@@ -71,6 +85,7 @@ class PlanLibrary:
         self.folder.mkdir(parents=True, exist_ok=True)
         text = f"# Saved by the simulator on {datetime.now().isoformat(timespec='seconds')}\n"
         text += replace(scenario, name=name).to_toml()
+        parse_scenario(text, "plan to save")  # never write a file the listing would skip
         stem = slug(name)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".saving-", suffix=".tmp")
         try:
@@ -100,23 +115,34 @@ class PlanLibrary:
                 n += 1
 
     def entries(self) -> list[SavedPlan]:
-        """Saved plans, newest first; files that are not valid plans are skipped."""
-        out = []
-        for path in self.folder.glob("*.toml") if self.folder.is_dir() else ():
-            try:
-                out.append(self._entry(path))
-            except (InputError, OSError):
+        """Saved plans, newest first; files that are not valid plans are skipped (see :meth:`scan`)."""
+        return list(self.scan().entries)
+
+    def scan(self) -> Listing:
+        """Saved plans, newest first, and every ``*.toml`` file skipped with its reason."""
+        found, skipped = [], []
+        try:
+            paths = sorted(self.folder.glob("*.toml")) if self.folder.is_dir() else []
+        except OSError as exc:
+            return Listing((), ((str(self.folder), f"cannot be listed ({exc.strerror or exc})"),))
+        for path in paths:
+            if path.name.startswith("."):
                 continue
-        return sorted(out, key=lambda e: (e.modified, e.id), reverse=True)
+            try:
+                found.append(self._entry(path))
+            except InputError as err:
+                skipped.append((path.name, err.problem))
+            except (OSError, ValueError, RecursionError) as exc:
+                skipped.append((path.name, f"cannot be read ({type(exc).__name__})"))
+        found.sort(key=lambda e: (e.modified, e.id), reverse=True)
+        return Listing(tuple(found), tuple(skipped))
 
     def load(self, plan_id: str) -> Scenario:
         """The saved plan ``plan_id`` (a file stem from :meth:`entries`)."""
         path = self._path(plan_id)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise InputError(f"plan library {plan_id}", "no such saved plan") from None
-        return parse_scenario(data, path.name)
+        if not path.exists():
+            raise InputError(f"plan library {plan_id}", "no such saved plan")
+        return self._read(path)
 
     def delete(self, plan_id: str) -> None:
         """Remove a saved plan (a missing one is already deleted)."""
@@ -127,8 +153,13 @@ class PlanLibrary:
             raise InputError("plan library", f"{plan_id!r} is not a saved plan id")
         return self.folder / f"{plan_id}.toml"
 
+    def _read(self, path: Path) -> Scenario:
+        if path.is_symlink():
+            raise InputError(path.name, "is a link; the library opens only its own files")
+        return parse_scenario(read_file(path, path.name, MAX_PLAN_BYTES), path.name, folder=self.folder)
+
     def _entry(self, path: Path) -> SavedPlan:
-        scenario = parse_scenario(path.read_bytes(), path.name)
+        scenario = self._read(path)
         return SavedPlan(
             id=path.stem,
             name=scenario.name,

@@ -4,6 +4,10 @@ Everything here is a pure function of a plan (:class:`~simulator.scenario.Scenar
 and the status-quo (BAU) result on the same draws. Differences between the two carry their own
 Monte Carlo error: on common random numbers the paired error ``sd(h₁ − h₀)/√n`` is used, which is
 smaller than either probability's own error.
+
+Exports never carry a live formula: every text cell of the CSV and the workbook that starts with
+``= + - @`` (or a tab or carriage return) gets a leading apostrophe, and the workbook stores text
+as text (:func:`simulator.text.cell_text`). The HTML brief escapes every piece of text it shows.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from simulator.labels import number, percent, prob_with_error
 from simulator.labels import t as label
 from simulator.outcomes import IndexResult, SimulationResult
 from simulator.scenario import IndexPlan, Scenario
+from simulator.text import safe_frame
 
 KEYS = ("score", "rank", "both")
 _SHORT = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
@@ -248,11 +253,30 @@ def assumptions(
     return out
 
 
+def run_notes(
+    scenario: Scenario,
+    result: SimulationResult,
+    forecast_notes: dict[str, tuple[str, ...]],
+    lang: str = "vi",
+) -> dict[str, list[str]]:
+    """Every index's assumptions for the exports, as the app shows them (``notes=`` below)."""
+    return {
+        i: assumptions(
+            scenario,
+            i,
+            forecast_notes=tuple(forecast_notes.get(i, ())),
+            components_assumed=r.components_assumed,
+            lang=lang,
+        )
+        for i, r in result.indices.items()
+    }
+
+
 def to_csv(scenario: Scenario, result: SimulationResult, bau: SimulationResult) -> bytes:
     """The summary table as UTF-8 CSV with a BOM (so spreadsheet programs read the diacritics)."""
     frame = summary_frame(scenario, result, bau)
     frame.insert(0, "plan", scenario.name)
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_xlsx(
@@ -287,14 +311,23 @@ def to_xlsx(
             ],
         }
     )
+    sheets = {
+        "summary": summary_frame(scenario, result, bau),
+        "task_groups": levels_frame(scenario, lang),
+        "rank_pmf": ranks,
+        "components": comps,
+        "assumptions": assumed,
+        "run": info,
+    }
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        summary_frame(scenario, result, bau).to_excel(xl, sheet_name="summary", index=False)
-        levels_frame(scenario, lang).to_excel(xl, sheet_name="task_groups", index=False)
-        ranks.to_excel(xl, sheet_name="rank_pmf", index=False)
-        comps.to_excel(xl, sheet_name="components", index=False)
-        assumed.to_excel(xl, sheet_name="assumptions", index=False)
-        info.to_excel(xl, sheet_name="run", index=False)
+        for name, frame in sheets.items():
+            safe_frame(frame).to_excel(xl, sheet_name=name, index=False)
+        for sheet in xl.book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
     return buf.getvalue()
 
 

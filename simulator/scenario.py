@@ -1,8 +1,14 @@
 """Plan files: a province's yearly plan of task groups for each index (the input boundary).
 
-A plan is TOML (stdlib ``tomllib``), validated once here; everything after trusts its types.
-Unknown keys, wrong types, out-of-range values, weights that over-commit a sub-criterion and
-unknown provinces are :class:`~simulator.errors.InputError` naming the key.
+A plan is TOML (stdlib ``tomllib``, written with ``tomli-w``), validated once here; everything
+after trusts its types. Unknown keys, wrong types, out-of-range values, weights that over-commit a
+sub-criterion and unknown provinces are :class:`~simulator.errors.InputError` naming the key.
+
+Two file versions load. Version 1 lists groups as ``[[indices.<id>.groups]]`` with levels in
+``[0, 1]``. Version 2 (``version = 2``, see :mod:`simulator.planfile`) keys groups by id, gives
+levels in percent, lets groups inherit index-level defaults and may ``extends`` another plan of
+the same folder with a ``[levels]`` table. A plan names only a shipped index definition or a
+definition sent with it (``definitions``): it never opens a path of its own choosing.
 
 Levers are each task group's planned completion ``planned ∈ [0, 1]``; the business-as-usual
 completion ``bau`` is what the historical trend would deliver anyway. Reliability, concentration,
@@ -11,16 +17,21 @@ weights, effectiveness and costs are the planner's *assumptions* and are labelle
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import tomli_w
 
+from simulator import planfile
 from simulator.errors import InputError
-from simulator.indices import INDEX_IDS, IndexSpec, load_index_spec, shipped_spec, spec_for
+from simulator.indices import INDEX_IDS, IndexSpec, parse_index_spec, shipped_names, shipped_spec, spec_for
+from simulator.limits import MAX_BUDGET, MAX_COST_PER_POINT, MAX_EXTENDS_DEPTH, MAX_GROUPS, PLAN_YEARS
 from simulator.schema import check_keys, parse_toml, read_toml, take
 from simulator.targets import RANK_KINDS, Target, parse_target
+from simulator.text import printable
 from simulator.units import UnitRegistry, units_for_year
 
 _PLAN_KEYS = {"name", "province", "year", "budget", "currency", "notes"}
@@ -36,19 +47,15 @@ _INDEX_KEYS = {
     "target",
 }
 _EFFECT_KEYS = {"mean", "concentration"}
-_GROUP_KEYS = {
-    "id",
-    "name_vi",
-    "name_en",
-    "planned",
-    "bau",
-    "reliability",
-    "concentration",
-    "weights",
-    "weight_concentration",
-    "cost_per_point",
-    "cost_exponent",
+_DEFAULTS = {  # key: (default, lo, hi) of the assumptions a group may inherit from its index
+    "reliability": (0.8, 0.01, 0.99),
+    "concentration": (20.0, 0.5, 1e6),
+    "weight_concentration": (50.0, 0.5, 1e6),
+    "cost_per_point": (0.0, 0.0, MAX_COST_PER_POINT),
+    "cost_exponent": (1.0, 1.0, 4.0),
 }
+_GROUP_KEYS = {"id", "name_vi", "name_en", "planned", "bau", "weights", *_DEFAULTS}
+Definitions = Mapping[str, bytes | IndexSpec]
 
 
 @dataclass(frozen=True)
@@ -152,8 +159,14 @@ class Scenario:
     def cost(self) -> float:
         return sum(p.cost() for p in self.indices.values())
 
-    def to_dict(self) -> dict[str, Any]:
-        """The plan as the nested tables of its TOML file (round-trips through :func:`parse_scenario`)."""
+    def to_dict(self, version: int = 1) -> dict[str, Any]:
+        """The plan as the nested tables of a plan file (round-trips through :func:`parse_scenario`).
+
+        ``version=1`` (the default, the expanded form other code edits): groups as a list with
+        levels in ``[0, 1]``; ``version=2``: the form :meth:`to_toml` writes.
+        """
+        if version == 2:
+            return planfile.v2_tables(self.to_dict())
         plan: dict[str, Any] = {"name": self.name, "province": self.province, "year": self.year}
         if self.budget is not None:
             plan["budget"] = self.budget
@@ -200,13 +213,29 @@ class Scenario:
         return out
 
     def to_toml(self) -> str:
-        return dump_toml(self.to_dict())
+        """The plan as a version-2 TOML file (written with ``tomli-w``)."""
+        return to_toml_v2(self)
 
 
-def load_scenario(path: str | Path, *, units: UnitRegistry | None = None) -> Scenario:
-    """Read and validate a plan file. Errors name the file and the key."""
-    label = str(path)
-    return _with_label(label, lambda: _build(read_toml(path, label), label, units, Path(path).parent))
+def to_toml_v2(scenario: Scenario) -> str:
+    """``scenario`` as version-2 TOML text; parsing it gives back exactly the same plan."""
+    return tomli_w.dumps(scenario.to_dict(version=2))
+
+
+def load_scenario(
+    path: str | Path,
+    *,
+    units: UnitRegistry | None = None,
+    definitions: Definitions | None = None,
+) -> Scenario:
+    """Read and validate a plan file. Errors name the file and the key.
+
+    ``extends`` may name a plan file of the same folder; ``definitions`` are the index definition
+    files sent with the plan, by file name.
+    """
+    label, path = str(path), Path(path)
+    sources = _Sources(definitions or {}, path.parent, (path.resolve(),))
+    return _with_label(label, lambda: _build(read_toml(path, label), label, units, sources))
 
 
 def parse_scenario(
@@ -214,29 +243,67 @@ def parse_scenario(
     label: str = "plan",
     *,
     units: UnitRegistry | None = None,
-    base: Path | None = None,
+    definitions: Definitions | None = None,
+    folder: str | Path | None = None,
 ) -> Scenario:
-    """Validate a plan from TOML text/bytes (an upload) or an already parsed table."""
+    """Validate a plan from TOML text/bytes (an upload) or an already parsed table.
+
+    Parameters
+    ----------
+    definitions : mapping of str to bytes or IndexSpec, optional
+        Index definitions uploaded with the plan, by file name; a plan's ``definition`` names one
+        of these or a shipped definition, never a path.
+    folder : path, optional
+        Where ``extends = "other.toml"`` is looked up (a library folder); without it a plan
+        cannot extend another.
+    """
     raw = data if isinstance(data, dict) else parse_toml(data, label)
-    return _with_label(label, lambda: _build(raw, label, units, base))
+    sources = _Sources(definitions or {}, None if folder is None else Path(folder), ())
+    return _with_label(label, lambda: _build(raw, label, units, sources))
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """What a plan may refer to: uploaded definitions, and its folder with the extends chain."""
+
+    definitions: Definitions
+    folder: Path | None
+    chain: tuple[Path, ...]
+
+    def parent(self, name: str, where: str, units: UnitRegistry | None) -> dict[str, Any]:
+        """The version-2 tables of the plan ``name`` that a plan extends (validated on its own)."""
+        if self.folder is None:
+            raise InputError(where, "this plan was not opened from a folder, so it cannot extend another")
+        path = planfile.sibling(self.folder, name, where)
+        if path.resolve() in self.chain:
+            raise InputError(where, f"{name!r} extends itself (a cycle through {len(self.chain)} plans)")
+        if len(self.chain) > MAX_EXTENDS_DEPTH:
+            raise InputError(where, f"more than {MAX_EXTENDS_DEPTH} plans above this one (the limit)")
+        chain = (*self.chain, path.resolve())
+        sources = replace(self, chain=chain)
+        parent = _with_label(name, lambda: _build(read_toml(path, name), name, units, sources))
+        return parent.to_dict(version=2)
 
 
 def _with_label(label: str, build):  # type: ignore[no-untyped-def]
     try:
         return build()
     except InputError as err:
-        if err.where.startswith(label):
+        if err.where.startswith(printable(label)):
             raise
         raise InputError(f"{label}: {err.where}", err.problem) from None
 
 
-def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, base: Path | None) -> Scenario:
-    check_keys(raw, "", {"plan", "indices"})
+def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, sources: _Sources) -> Scenario:
+    version = take(raw, "version", "", int, default=1, lo=1, hi=2)
+    if version == 2:
+        raw = planfile.expand(raw, lambda name, where: sources.parent(name, where, units))
+    check_keys(raw, "", {"version", "plan", "indices"})
     plan = take(raw, "plan", "", dict)
     check_keys(plan, "plan", _PLAN_KEYS)
-    year = take(plan, "year", "plan", int, lo=2000, hi=2100)
-    units = units or units_for_year(year)
-    province = units.resolve(take(plan, "province", "plan", str), "plan.province")
+    year = take(plan, "year", "plan", int, lo=PLAN_YEARS[0], hi=PLAN_YEARS[1])
+    registry = units or units_for_year(year)
+    province = registry.resolve(take(plan, "province", "plan", str), "plan.province")
     indices_raw = take(raw, "indices", "", dict)
     if not indices_raw:
         raise InputError("indices", "at least one index (par_index, sipas, papi) is required")
@@ -246,34 +313,68 @@ def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, base: Pa
         if index_id in indices_raw:
             where = f"indices.{index_id}"
             table = take(indices_raw, index_id, "indices", dict)
-            fields = (len(units), len(units_for_year(year - 1)))
-            indices[index_id] = _index_plan(index_id, table, where, year, fields, base)
+            fields = (len(registry), len(units_for_year(year - 1)))
+            indices[index_id] = _index_plan(index_id, table, where, year, fields, sources, version)
     return Scenario(
         name=take(plan, "name", "plan", str, default=f"{province} {year}"),
         province=province,
         year=year,
         indices=indices,
-        budget=take(plan, "budget", "plan", float, default=None, lo=0.0),
+        budget=take(plan, "budget", "plan", float, default=None, lo=0.0, hi=MAX_BUDGET),
         currency=take(plan, "currency", "plan", str, default="tỷ đồng"),
         notes=take(plan, "notes", "plan", str, default=""),
         source=label,
     )
 
 
+def _groups(t: dict[str, Any], where: str, version: int) -> list[tuple[str, dict[str, Any]]]:
+    """Each group's table and key path; version 2 groups take their index's defaults."""
+    if version == 1:
+        return [(f"{where}.groups[{i}]", g) for i, g in enumerate(take(t, "groups", where, list))]
+    defaults = {}
+    for key, (_, lo, hi) in _DEFAULTS.items():
+        if key in t:
+            defaults[key] = take(t, key, where, float, lo=lo, hi=hi)
+    out = []
+    for gid, g in take(t, "groups", where, dict).items():
+        at = f"{where}.groups.{gid}"
+        if not isinstance(g, dict):
+            raise InputError(at, "must be a table")
+        if "id" in g:
+            raise InputError(f"{at}.id", "a version-2 group is keyed by its id; remove this key")
+        planfile.check_id(gid, at)
+        table = {"id": gid, **defaults, **g}
+        for key in ("planned", "bau"):
+            if key in g:
+                table[key] = planfile.fraction(take(g, key, at, float, lo=0.0, hi=100.0))
+        out.append((at, table))
+    return out
+
+
 def _index_plan(
-    index_id: str, t: dict[str, Any], where: str, year: int, fields: tuple[int, int], base: Path | None
+    index_id: str,
+    t: dict[str, Any],
+    where: str,
+    year: int,
+    fields: tuple[int, int],
+    sources: _Sources,
+    version: int,
 ) -> IndexPlan:
     n_units, last_n_units = fields
-    check_keys(t, where, _INDEX_KEYS)
+    check_keys(t, where, _INDEX_KEYS | (set(_DEFAULTS) if version == 2 else set()))
     definition = take(t, "definition", where, str, default="")
-    spec = _resolve_spec(index_id, definition, f"{where}.definition", year, base)
+    spec = _resolve_spec(index_id, definition, f"{where}.definition", year, sources.definitions)
     lo, hi = spec.bounds
     eff = take(t, "effectiveness", where, dict, default={})
     check_keys(eff, f"{where}.effectiveness", _EFFECT_KEYS)
-    groups_raw = take(t, "groups", where, list)
+    groups_raw = _groups(t, where, version)
     if not groups_raw:
         raise InputError(f"{where}.groups", "at least one task group is required")
-    groups = tuple(_group(g, f"{where}.groups[{i}]", spec) for i, g in enumerate(groups_raw))
+    if len(groups_raw) > MAX_GROUPS:
+        raise InputError(
+            f"{where}.groups", f"{len(groups_raw)} task groups is above the limit of {MAX_GROUPS}"
+        )
+    groups = tuple(_group(g, at, spec) for at, g in groups_raw)
     ids = [g.id for g in groups]
     if len(set(ids)) != len(ids):
         dup = next(i for i in ids if ids.count(i) > 1)
@@ -324,17 +425,21 @@ def _index_plan(
     )
 
 
-def _resolve_spec(index_id: str, definition: str, where: str, year: int, base: Path | None) -> IndexSpec:
+def _resolve_spec(index_id: str, definition: str, where: str, year: int, sent: Definitions) -> IndexSpec:
     if not definition:
         spec = spec_for(index_id, year)
-    elif definition.endswith(".toml"):
-        path = Path(definition)
-        spec = load_index_spec(path if path.is_absolute() or base is None else base / path)
+    elif definition in sent:
+        given = sent[definition]
+        spec = given if isinstance(given, IndexSpec) else parse_index_spec(given, definition)
+    elif definition in shipped_names():
+        spec = shipped_spec(definition)
     else:
-        try:
-            spec = shipped_spec(definition)
-        except InputError as err:
-            raise InputError(where, err.problem) from None
+        sent_names = f" (sent: {', '.join(sorted(sent))})" if sent else ""
+        raise InputError(
+            where,
+            f"no shipped definition {definition!r} (known: {', '.join(shipped_names())}) and no "
+            f"definition file of that name was sent with the plan{sent_names}; a plan never opens a path",
+        )
     if spec.id != index_id:
         raise InputError(where, f"definition {definition!r} is of {spec.id}, not {index_id}")
     if not spec.years[0] <= year <= spec.years[1]:
@@ -365,61 +470,11 @@ def _group(g: Any, where: str, spec: IndexSpec) -> TaskGroup:
                 "put the group in that index's plan instead",
             )
     return TaskGroup(
-        id=take(g, "id", where, str),
+        id=planfile.check_id(take(g, "id", where, str), f"{where}.id"),
         name_vi=take(g, "name_vi", where, str),
         name_en=take(g, "name_en", where, str, default=take(g, "name_vi", where, str)),
         planned=take(g, "planned", where, float, lo=0.0, hi=1.0),
         bau=take(g, "bau", where, float, lo=0.0, hi=1.0),
-        reliability=take(g, "reliability", where, float, default=0.8, lo=0.01, hi=0.99),
-        concentration=take(g, "concentration", where, float, default=20.0, lo=0.5, hi=1e6),
         weights={k: float(v) for k, v in weights.items()},
-        weight_concentration=take(g, "weight_concentration", where, float, default=50.0, lo=0.5, hi=1e6),
-        cost_per_point=take(g, "cost_per_point", where, float, default=0.0, lo=0.0),
-        cost_exponent=take(g, "cost_exponent", where, float, default=1.0, lo=1.0, hi=4.0),
+        **{k: take(g, k, where, float, default=d, lo=lo, hi=hi) for k, (d, lo, hi) in _DEFAULTS.items()},
     )
-
-
-def dump_toml(data: dict[str, Any]) -> str:
-    """Write nested tables, arrays of tables and inline tables of scalars as TOML."""
-    lines: list[str] = []
-    _dump_table(data, [], lines)
-    return "\n".join(lines).strip() + "\n"
-
-
-def _dump_table(table: dict[str, Any], path: list[str], lines: list[str]) -> None:
-    scalars = {k: v for k, v in table.items() if not isinstance(v, dict | list) or (path and _inline(v))}
-    for k, v in scalars.items():
-        lines.append(f"{_key(k)} = {_value(v)}")
-    for k, v in table.items():
-        if k in scalars:
-            continue
-        sub = [*path, _key(k)]
-        if isinstance(v, dict):
-            lines += ["", f"[{'.'.join(sub)}]"]
-            _dump_table(v, sub, lines)
-        else:
-            for item in v:
-                lines += ["", f"[[{'.'.join(sub)}]]"]
-                _dump_table(item, sub, lines)
-
-
-def _inline(v: Any) -> bool:
-    if isinstance(v, dict):
-        return all(not isinstance(x, dict | list) for x in v.values())
-    return all(not isinstance(x, dict) for x in v)
-
-
-def _key(k: str) -> str:
-    return k if k.replace("_", "").replace("-", "").isalnum() and k.isascii() else _value(k)
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return repr(float(v)) if isinstance(v, float) else str(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
-    return "[" + ", ".join(_value(x) for x in v) + "]"

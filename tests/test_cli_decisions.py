@@ -89,3 +89,40 @@ def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], arg
     assert stop.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err and "\n" not in err and "Traceback" not in err
+
+
+def test_run_exports_the_same_files_as_the_app(tmp_path, capsys, plan, engine) -> None:
+    from simulator import report
+
+    paths = {k: tmp_path / f"out.{k}" for k in ("csv", "xlsx", "html")}
+    code, _, err = run(
+        capsys, "run", str(PLAN), "--draws", "600", "--seed", "5", "--lang", "en",
+        *(a for k, p in paths.items() for a in (f"--{k}", str(p))),
+    )  # fmt: skip
+    assert code == 0, err
+    unc = engine.uncertainties(600, 5)
+    result, bau = engine.run(unc, plan), engine.run(unc, plan.at_bau())
+    notes = report.run_notes(plan, result, {i: engine.forecasts[i].assumptions for i in plan.indices}, "en")
+    assert paths["csv"].read_bytes() == report.to_csv(plan, result, bau)
+    assert paths["html"].read_text("utf-8") == report.html_brief(plan, result, bau, notes=notes, lang="en")
+    import io
+
+    import pandas as pd
+
+    ours = pd.read_excel(paths["xlsx"], sheet_name=None)
+    app = pd.read_excel(
+        io.BytesIO(report.to_xlsx(plan, result, bau, notes=notes, lang="en")), sheet_name=None
+    )
+    assert ours.keys() == app.keys()
+    for name in ours:
+        pd.testing.assert_frame_equal(ours[name], app[name])
+
+
+def test_run_set_levels(capsys) -> None:
+    code, out, _ = run(capsys, "run", str(PLAN), *SMALL, "--json", "--set", "all=100")
+    full = json.loads(out)["indices"]["papi"]["p_both"]
+    code2, out2, _ = run(capsys, "run", str(PLAN), *SMALL, "--json", "--set", "papi.all=0")
+    low = json.loads(out2)["indices"]["papi"]["p_both"]
+    assert code == code2 == 0 and full > low
+    code, _, err = run(capsys, "run", str(PLAN), *SMALL, "--set", "papi.nope=50")
+    assert code == 2 and "--set papi.nope: names no task group" in err

@@ -116,3 +116,33 @@ def test_new_plan_targets_from_history_or_given(plan):
     assert (lc.indices["sipas"].target_score, lc.indices["sipas"].target_rank) == (85.5, 30)
     with pytest.raises(InputError, match="province"):
         new_plan(plan, "Atlantis", 2021)
+
+
+def test_a_plan_with_control_characters_stays_listed(tmp_path, plan):
+    """Reproduces issue 11: a plan saved with "\\r" was invalid TOML and vanished from the list."""
+    lib = PlanLibrary(tmp_path)
+    odd = replace(plan, notes="dòng 1\rdòng 2\x1b[31m\\", name="x")
+    saved = lib.save(odd, "Phương án\rB")
+    assert [e.id for e in lib.entries()] == [saved.id]
+    assert lib.load(saved.id).notes == odd.notes
+
+
+def test_scan_names_skipped_files(tmp_path, plan):
+    lib = PlanLibrary(tmp_path)
+    lib.save(plan, "A")
+    (tmp_path / "broken.toml").write_text("[plan\n", "utf-8")
+    listing = lib.scan()
+    assert [e.id for e in listing.entries] == ["a"]
+    assert [name for name, _ in listing.skipped] == ["broken.toml"]
+    assert "not valid TOML" in listing.skipped[0][1]
+
+
+def test_library_plan_may_extend_another(tmp_path, plan):
+    lib = PlanLibrary(tmp_path)
+    lib.save(plan, "Kế hoạch")
+    (tmp_path / "bau.toml").write_text(
+        'version = 2\nextends = "ke-hoach.toml"\nplan.name = "BAU"\nlevels.all = "bau"\n', "utf-8"
+    )
+    bau = lib.load("bau")
+    assert bau.name == "BAU" and bau.to_dict()["indices"] == plan.at_bau().to_dict()["indices"]
+    assert structure_key(bau) == structure_key(plan)

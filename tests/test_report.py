@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -82,3 +83,27 @@ def test_chart_frames(plan, runs):
     band = fan[(fan["series"] == "plan") & (fan["year"] == 2021) & (fan["measure"] == "score")].iloc[0]
     q = r.score_quantiles()
     assert (band["lo"], band["mid"], band["hi"]) == pytest.approx((q["p05"], q["p50"], q["p95"]))
+
+
+def test_exports_neutralise_formulas(plan, runs):
+    """Reproduces issue 11: a name starting with "=" became a live formula in the XLSX."""
+    import openpyxl
+
+    result, bau = runs
+    papi = plan.indices["papi"]
+    groups = (replace(papi.groups[0], name_en="@SUM(A1)"), *papi.groups[1:])
+    evil = replace(
+        plan,
+        name='=HYPERLINK("http://evil.example","x")',
+        currency="+1",
+        indices={**plan.indices, "papi": replace(papi, groups=groups)},
+    )
+    csv_text = report.to_csv(evil, result, bau).decode("utf-8-sig")
+    assert "\n'=HYPERLINK" in csv_text.replace('"', "") and ",=" not in csv_text
+    book = openpyxl.load_workbook(io.BytesIO(report.to_xlsx(evil, result, bau, lang="en")))
+    texts = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [c.coordinate for c in texts if c.data_type != "s"]
+    assert not [c.value for c in texts if c.value[:1] in "=+-@"]
+    shown = {c.value for c in texts}
+    assert {'\'=HYPERLINK("http://evil.example","x")', "'@SUM(A1)", "'+1"} <= shown
+    assert "<h1>=HYPERLINK(&quot;" in report.html_brief(evil, result, bau)

@@ -65,6 +65,8 @@ def test_cli_field_csv_and_bad_year(capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("unit,score_mean,score_p05,score_p50,score_p95,rank_mean,p_top5")
     assert len(lines) == 35
-    assert main(["field", "--index", "papi", "--year", "2031"]) == 2
+    with pytest.raises(SystemExit) as stop:  # refused by the argument parser, before any import
+        main(["field", "--index", "papi", "--year", "2031"])
+    assert stop.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["error: --year: 2031 is outside 2012–2030"]
+    assert err == ["python -m simulator field: argument --year: 2031 is above the limit of 2030"]
