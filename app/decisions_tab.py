@@ -1,8 +1,10 @@
 """The "Quyết định / Decisions" tab: tornado, goal seek, budget optimiser and frontier.
 
-Wiring only: each heavy call is one library call wrapped in ``st.cache_data`` keyed by the plan's
-TOML text, the seed and the number of draws; the maths lives in ``simulator.analysis`` and
-``simulator.optimize``. The app calls :func:`render` inside its Decisions tab.
+Wiring only: each heavy call is one library call wrapped in ``st.cache_data``, keyed on the
+session's draws record (``Evaluation.key``: plan structure, uploaded tables, draws, seed) and the
+plan's full TOML text, so no session sees another's results. Every analysis runs on the overview's
+own draws (``Evaluation.unc``), so the optimiser's P(plan) is the overview's P(both). The maths lives
+in ``simulator.analysis`` and ``simulator.optimize``. The app calls :func:`render` in its tab.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from app.charts import finish
+from app.state import CACHE_TTL, Evaluation
 from simulator.analysis import goal_seek, tornado
 from simulator.engine import Engine, Uncertainties
 from simulator.labels import number, percent, prob_with_error, t
-from simulator.optimize import OPTIMISER_DRAWS, optimise
+from simulator.optimize import optimise
 from simulator.outcomes import mc_se
 from simulator.response import Response
 from simulator.scenario import Scenario
@@ -61,7 +64,10 @@ TEXT: dict[str, dict[str, str]] = {
     "plan_level": {"vi": "Kế hoạch", "en": "Plan"},
     "opt_level": {"vi": "Tối ưu", "en": "Optimised"},
     "cost": {"vi": "Chi phí", "en": "Cost"},
-    "p_plan": {"vi": "P(đạt cả hai) theo kế hoạch", "en": "P(both), plan"},
+    "p_plan": {
+        "vi": "P(đạt cả hai) theo kế hoạch, trên cùng bộ số ngẫu nhiên với Tổng quan: {values}.",
+        "en": "P(both) of the plan, on the Overview's own draws: {values}.",
+    },
     "p_opt": {"vi": "P(đạt cả hai) sau tối ưu", "en": "P(both), optimised"},
     "marginal": {
         "vi": "Thêm 1 {cur} ngân sách: mục tiêu chung tăng {d} điểm %.",
@@ -80,11 +86,10 @@ def tr(key: str, lang: str, **kw: Any) -> str:
     return entry.get(lang, entry["en"]).format(**kw)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=CACHE_TTL)
 def _analyses(
+    draws_key: str,
     plan_toml: str,
-    seed: int | None,
-    draws: int,
     q: float,
     _engine: Engine,
     _scenario: Scenario,
@@ -97,24 +102,24 @@ def _analyses(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=CACHE_TTL)
 def _optimised(
-    plan_toml: str, seed: int | None, draws: int, budget: float, _engine: Engine, _scenario: Scenario
+    draws_key: str, plan_toml: str, budget: float, _engine: Engine, _scenario: Scenario, _unc: Uncertainties
 ) -> dict:
-    unc = _engine.uncertainties(draws, seed)
-    return optimise(_engine, unc, _scenario, budget=budget).to_dict()
+    return optimise(_engine, _unc, _scenario, budget=budget).to_dict()
 
 
 def _name(row: dict, lang: str) -> str:
     return row["name_vi"] if lang == "vi" else row["name_en"]
 
 
-def render(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str) -> None:
-    """Draw the Decisions tab for ``scenario`` on the app's draws ``unc``."""
+def render(ev: Evaluation, lang: str) -> None:
+    """Draw the Decisions tab for the evaluated plan on its own draws (``ev.unc``)."""
+    engine, scenario, unc = ev.engine, ev.scenario, ev.unc
     key = scenario.to_toml()
     q = st.slider(tr("goal_q", lang), 50, 95, 80, 5, format="%d %%", key="decisions_q") / 100
     with st.spinner("…"):
-        torn, goal = _analyses(key, unc.seed, unc.draws, q, engine, scenario, unc)
+        torn, goal = _analyses(ev.key, key, q, engine, scenario, unc)
     st.subheader(tr("tornado", lang))
     st.caption(tr("tornado_help", lang, step=number(100 * torn["step"], 0, lang)))
     for index_id, item in torn["indices"].items():
@@ -180,10 +185,11 @@ def render(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str) ->
             ]
         )
         st.dataframe(table, hide_index=True, width="stretch")
-    _render_optimiser(engine, scenario, unc, lang, key)
+    _render_optimiser(ev, lang, key)
 
 
-def _render_optimiser(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str, key: str) -> None:
+def _render_optimiser(ev: Evaluation, lang: str, key: str) -> None:
+    engine, scenario, unc = ev.engine, ev.scenario, ev.unc
     st.subheader(tr("optimise", lang))
     default = float(scenario.budget if scenario.budget is not None else scenario.cost())
     budget = st.number_input(
@@ -193,11 +199,10 @@ def _render_optimiser(engine: Engine, scenario: Scenario, unc: Uncertainties, la
         step=1.0,
         key="decisions_budget",
     )
-    draws = min(unc.draws, OPTIMISER_DRAWS)
     with st.spinner("…"):
-        opt = _optimised(key, unc.seed, draws, float(budget), engine, scenario)
+        opt = _optimised(ev.key, key, float(budget), engine, scenario, unc)
     worst = max(opt["mc_se"].values()) if opt["mc_se"] else 0.0
-    st.caption(tr("opt_note", lang, n=number(draws, 0, lang), se=number(100 * worst, 1, lang)))
+    st.caption(tr("opt_note", lang, n=number(unc.draws, 0, lang), se=number(100 * worst, 1, lang)))
     rows = []
     for index_id, levels in opt["allocation"].items():
         plan = scenario.indices[index_id]
@@ -212,11 +217,15 @@ def _render_optimiser(engine: Engine, scenario: Scenario, unc: Uncertainties, la
                 }
             )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    plan_p = " · ".join(
+        f"{t(i, lang)} {prob_with_error(p, mc_se(p, unc.draws), lang)}" for i, p in opt["p_both_plan"].items()
+    )
+    st.caption(tr("p_plan", lang, values=plan_p))
     cols = st.columns(len(opt["p_both_plan"]) or 1)
     for col, index_id in zip(cols, opt["p_both_plan"], strict=False):
         col.metric(
             t(index_id, lang),
-            percent(opt["p_both_optimised"][index_id], 1, lang),
+            prob_with_error(opt["p_both_optimised"][index_id], opt["mc_se"][index_id], lang),
             delta=number(100 * (opt["p_both_optimised"][index_id] - opt["p_both_plan"][index_id]), 1, lang)
             + (" điểm %" if lang == "vi" else " pts"),
         )

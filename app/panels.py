@@ -70,8 +70,7 @@ def _new_plan_form(lang: str) -> None:
     ss.setdefault("new_year", ss["plan"].year)
     st.selectbox(tr("province", lang), names, key="new_province")
     st.number_input(tr("year", lang), min_value=2012, max_value=2030, step=1, key="new_year")
-    tables, key = ss.get("tables", {}), ss.get("tables_key", "")
-    histories = state._histories(key, tables)
+    histories = state.histories()
     for index_id in ("par_index", "sipas", "papi"):
         known = last_known(histories[index_id], ss["new_province"], int(ss["new_year"]))
         if known is not None:

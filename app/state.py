@@ -49,12 +49,29 @@ class Evaluation:
     result: SimulationResult
     bau: SimulationResult
     histories: dict[str, History]
+    key: str  # the draws record: structure, uploaded tables, draws and seed (see ``draws_key``)
 
 
 # ---- cached library calls -------------------------------------------------------------------
+#
+# The caches are shared by every session of the server, so each is keyed on everything that
+# changes its value: the plan's structure and index definitions (``structure_digest``), the
+# session's uploaded tables (``tables_key``, a content hash), the number of draws and the seed,
+# and the levels and targets (``plan_key``). Their sizes are bounded (benchmarks/bench_sessions.py
+# measures them under 10 concurrent sessions); per-session state stays in ``st.session_state``.
+
+DRAWS_CACHE = 16  # draws records kept (each ~27 MB at 20,000 draws): a meeting's sessions and plans
+CACHE_TTL = 2 * 3600  # seconds an unused entry may stay
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, str(default))))
+    except ValueError:
+        return default
+
+
+@st.cache_resource(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
 def _histories(tables_key: str, _tables: dict[str, pd.DataFrame]) -> dict[str, History]:
     out = {}
     for index_id in ("par_index", "sipas", "papi"):
@@ -65,59 +82,77 @@ def _histories(tables_key: str, _tables: dict[str, pd.DataFrame]) -> dict[str, H
     return out
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
 def _engine(structure: str, tables_key: str, _scenario: Scenario, _histories: dict[str, History]) -> Engine:
     return Engine.from_scenario(_scenario, histories=_histories)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=_env_int("APP_DRAWS_CACHE", DRAWS_CACHE), ttl=CACHE_TTL, show_spinner=False)
 def _uncertainties(structure: str, tables_key: str, draws: int, seed: int, _engine: Engine) -> Uncertainties:
     return _engine.uncertainties(draws, seed)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=128, ttl=CACHE_TTL, show_spinner=False)
 def _run(
-    structure: str, tables_key: str, draws: int, seed: int, plan_key: str, _engine: Engine, _unc, _scenario
+    draws_key: str, plan_key: str, _engine: Engine, _unc: Uncertainties, _scenario: Scenario
 ) -> SimulationResult:
     return _engine.run(_unc, _scenario)
 
 
+def structure_digest(scenario: Scenario) -> str:
+    """The plan's structure (:func:`structure_key`) and its index definitions, hashed."""
+    specs = "".join(repr(p.spec) for p in scenario.indices.values())
+    return hashlib.sha256((structure_key(scenario) + "\x1f" + specs).encode()).hexdigest()
+
+
+def draws_key(structure: str, tables_key: str, draws: int, seed: int) -> str:
+    """Everything the draws record (engine + uncertainties) of a session depends on."""
+    return hashlib.sha256(f"{structure}|{tables_key}|{draws}|{seed}".encode()).hexdigest()
+
+
 def plan_key(scenario: Scenario) -> str:
-    """Levels and targets: what distinguishes plans of one structure."""
+    """Levels and targets, exactly: what distinguishes plans of one structure."""
     return json.dumps(
         [
-            (i, p.target_score, p.target_rank, [round(g.planned, 6) for g in p.groups])
+            (i, p.target_score, p.target_rank, [g.planned for g in p.groups])
             for i, p in scenario.indices.items()
         ]
     )
 
 
+def _session_tables() -> tuple[dict[str, pd.DataFrame], str]:
+    return st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
+
+
+def histories() -> dict[str, History]:
+    """The histories with this session's uploaded tables merged in (cached on their content)."""
+    tables, key = _session_tables()
+    return _histories(key, tables)
+
+
 def engine_for(scenario: Scenario) -> Engine:
     """The cached engine of ``scenario``'s structure with the session's uploaded tables."""
-    tables, key = st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
-    histories = _histories(key, tables)
-    return _engine(structure_key(scenario), key, scenario, histories)
+    tables, key = _session_tables()
+    return _engine(structure_digest(scenario), key, scenario, _histories(key, tables))
 
 
 def evaluate(scenario: Scenario, draws: int, seed: int) -> Evaluation:
     """Run ``scenario`` and its status quo on the cached common random numbers."""
-    tables, key = st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
+    tables, key = _session_tables()
     histories = _histories(key, tables)
-    structure = structure_key(scenario)
+    structure = structure_digest(scenario)
     engine = _engine(structure, key, scenario, histories)
     unc = _uncertainties(structure, key, draws, seed, engine)
-    result = _run(structure, key, draws, seed, plan_key(scenario), engine, unc, scenario)
+    record = draws_key(structure, key, draws, seed)
+    result = _run(record, plan_key(scenario), engine, unc, scenario)
     bau_plan = scenario.at_bau()
-    bau = _run(structure, key, draws, seed, plan_key(bau_plan), engine, unc, bau_plan)
-    return Evaluation(scenario, engine, unc, result, bau, histories)
+    bau = _run(record, plan_key(bau_plan), engine, unc, bau_plan)
+    return Evaluation(scenario, engine, unc, result, bau, histories, record)
 
 
 def run_other(ev: Evaluation, other: Scenario) -> SimulationResult:
     """Another plan of the same structure on the same draws (cached)."""
-    key = st.session_state.get("tables_key", "")
-    return _run(
-        structure_key(ev.scenario), key, ev.unc.draws, ev.unc.seed, plan_key(other), ev.engine, ev.unc, other
-    )
+    return _run(ev.key, plan_key(other), ev.engine, ev.unc, other)
 
 
 # ---- the open plan and its levers -----------------------------------------------------------
@@ -156,8 +191,7 @@ def open_shipped(stem: str) -> Scenario:
 
 
 def open_new(province: str, year: int, last: dict[str, tuple[float | None, int | None]]) -> Scenario:
-    tables, key = st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
-    return new_plan(open_shipped(DEFAULT_PLAN), province, year, last=last, histories=_histories(key, tables))
+    return new_plan(open_shipped(DEFAULT_PLAN), province, year, last=last, histories=histories())
 
 
 def parse_upload(name: str, data: bytes) -> Scenario:
@@ -178,7 +212,7 @@ def add_table(index_id: str, name: str, data: bytes) -> int:
         table = pd.concat([old[keep], table], ignore_index=True)
     tables[index_id] = table
     st.session_state["tables"] = tables
-    st.session_state["tables_key"] = hashlib.sha1(
+    st.session_state["tables_key"] = hashlib.sha256(
         "".join(f"{i}{t.to_csv()}" for i, t in sorted(tables.items())).encode()
     ).hexdigest()
     return len(table)

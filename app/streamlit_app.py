@@ -85,7 +85,7 @@ for key, tab in zip(TAB_KEYS, tabs, strict=True):
             from app import decisions_tab
 
             try:
-                decisions_tab.render(ev.engine, ev.scenario, ev.unc, lang)
+                decisions_tab.render(ev, lang)
             except Exception as exc:  # an analysis failure must not take the app down
                 st.error(tr("unexpected", lang, kind=state.error_text(exc)[0], problem=exc))
         elif key == "tab_compare":
