@@ -17,6 +17,7 @@ import streamlit as st
 
 from app.charts import finish
 from app.state import CACHE_TTL, Evaluation
+from app.text import plain
 from simulator.analysis import goal_seek, tornado
 from simulator.engine import Engine, Uncertainties
 from simulator.labels import number, percent, prob_with_error, t
@@ -193,7 +194,7 @@ def _render_optimiser(ev: Evaluation, lang: str, key: str) -> None:
     st.subheader(tr("optimise", lang))
     default = float(scenario.budget if scenario.budget is not None else scenario.cost())
     budget = st.number_input(
-        f"{tr('budget', lang)} ({scenario.currency})",
+        f"{tr('budget', lang)} ({plain(scenario.currency)})",
         min_value=0.0,
         value=round(default, 1),
         step=1.0,
@@ -229,7 +230,9 @@ def _render_optimiser(ev: Evaluation, lang: str, key: str) -> None:
             delta=number(100 * (opt["p_both_optimised"][index_id] - opt["p_both_plan"][index_id]), 1, lang)
             + (" điểm %" if lang == "vi" else " pts"),
         )
-    st.caption(tr("marginal", lang, cur=scenario.currency, d=number(100 * opt["marginal_value"], 2, lang)))
+    st.caption(
+        tr("marginal", lang, cur=plain(scenario.currency), d=number(100 * opt["marginal_value"], 2, lang))
+    )
     st.markdown(f"**{tr('frontier', lang)}**")
     frame = pd.DataFrame(opt["frontier"])
     chart = (

@@ -87,6 +87,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "advanced": {"vi": "Nâng cao", "en": "Advanced"},
     "draws": {"vi": "Số lần mô phỏng", "en": "Draws"},
     "seed": {"vi": "Hạt giống ngẫu nhiên", "en": "Random seed"},
+    "link_range": {
+        "vi": "Đường dẫn yêu cầu {name} = {value}, ngoài khoảng cho phép {lo}–{hi}: đang dùng {used}.",
+        "en": "The link asks for {name} = {value}, outside the allowed {lo}–{hi}: using {used}.",
+    },
+    "link_unreadable": {
+        "vi": "Đường dẫn có giá trị không đọc được ở “{name}” ({value}): đã bỏ qua.",
+        "en": "The link holds an unreadable value in “{name}” ({value}): ignored.",
+    },
     "advanced_help": {
         "vi": "Mọi phương án được tính trên cùng một bộ số ngẫu nhiên: khác biệt trên màn hình là tác "
         "động của kế hoạch, không phải nhiễu mô phỏng.",

@@ -7,7 +7,8 @@ import streamlit as st
 
 from app import charts, state
 from app.i18n import tr
-from app.views import INDEX_NAMES, assumptions_of
+from app.text import plain
+from app.views import INDEX_NAMES, assumptions_of, level_text
 from simulator import report
 from simulator.errors import InputError
 from simulator.labels import number, prob_with_error
@@ -57,8 +58,20 @@ def sidebar(lang: str) -> None:
             if ss.get("tables"):
                 st.button(tr("remove_tables", lang), on_click=state.clear_tables)
         with st.expander(tr("advanced", lang)):
-            st.number_input(tr("draws", lang), min_value=1000, max_value=200_000, step=1000, key="draws")
-            st.number_input(tr("seed", lang), min_value=0, max_value=2**31 - 1, step=1, key="seed")
+            for name, lo, hi, step in (
+                ("draws", state.DRAWS_MIN, state.DRAWS_MAX, 1000),
+                ("seed", 0, state.SEED_MAX, 1),
+            ):
+                ss[f"w:{name}"] = int(ss[name])  # the setting, never the field's default (see cb_setting)
+                st.number_input(
+                    tr(name, lang),
+                    min_value=lo,
+                    max_value=hi,
+                    step=step,
+                    key=f"w:{name}",
+                    on_change=state.cb_setting,
+                    args=(name,),
+                )
             st.caption(tr("advanced_help", lang))
 
 
@@ -123,7 +136,9 @@ def _library(lang: str) -> None:
         st.caption(tr("library_empty", lang))
     for entry in entries:
         c1, c2, c3 = st.columns([0.6, 0.2, 0.2], vertical_alignment="center")
-        c1.markdown(f"**{entry.name}**  \n{entry.province} {entry.year} · {entry.modified:%d/%m %H:%M}")
+        c1.markdown(
+            f"**{plain(entry.name)}**  \n{plain(entry.province)} {entry.year} · {entry.modified:%d/%m %H:%M}"
+        )
         c2.button(
             "↗", key=f"open_{entry.id}", help=tr("open", lang), on_click=state.cb_open_saved, args=(entry.id,)
         )
@@ -134,7 +149,7 @@ def _library(lang: str) -> None:
             on_click=state.cb_delete_saved,
             args=(entry.id, entry.name),
         )
-    st.caption(tr("library_dir", lang, path=str(lib.folder.resolve())))
+    st.caption(plain(tr("library_dir", lang, path=str(lib.folder.resolve()))))
 
 
 def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
@@ -160,11 +175,11 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         try:
             other = lib.load(plan_id)
         except InputError as exc:
-            st.error(tr("bad_file", lang, problem=str(exc)))
+            st.error(plain(tr("bad_file", lang, problem=str(exc))))
             continue
         diffs = structure_differences(ev.scenario, other)
         if diffs:
-            st.warning(tr("structure_differs", lang, name=other.name, diff="; ".join(diffs)))
+            st.warning(plain(tr("structure_differs", lang, name=other.name, diff="; ".join(diffs))))
             continue
         label = other.name if other.name not in plans else f"{other.name} ({plan_id})"
         plans[label] = other
@@ -195,7 +210,7 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         name: report.levels_frame(p, lang).set_index(["index", "name"])["planned"]
         for name, p in plans.items()
     }
-    shown = pd.DataFrame(levels).map(lambda x: f"{round(100 * x)} %")
+    shown = pd.DataFrame(levels).map(lambda x: level_text(x, lang))
     shown.index = [f"{INDEX_NAMES[i]} · {n}" for i, n in shown.index]
     with st.expander(tr("levers", lang)):
         st.dataframe(shown, width="stretch")

@@ -15,10 +15,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from app import share
 from app.i18n import tr
 from simulator.engine import Engine, Uncertainties
 from simulator.errors import InputError
 from simulator.history import History, load_history, read_results_table
+from simulator.labels import number
 from simulator.library import PlanLibrary, new_plan, slug, structure_key
 from simulator.outcomes import SimulationResult
 from simulator.scenario import Scenario, load_scenario, parse_scenario
@@ -30,11 +32,13 @@ SHIPPED = {
 }
 DEFAULT_PLAN = "can_tho_2021"
 DEFAULT_SEED = 2021
+DRAWS_MIN, DRAWS_MAX = 1000, 200_000  # the draws field's range; a link outside it is refused aloud
+SEED_MAX = 2**53 - 1  # the largest integer a browser's number field holds exactly
 
 
 def default_draws() -> int:
     try:
-        return max(100, int(os.environ.get("APP_DEFAULT_DRAWS", "20000")))
+        return min(max(DRAWS_MIN, int(os.environ.get("APP_DEFAULT_DRAWS", "20000"))), DRAWS_MAX)
     except ValueError:
         return 20_000
 
@@ -171,16 +175,13 @@ def set_plan(scenario: Scenario, origin: dict) -> None:
     engine_for(scenario)  # fails here (InputError) rather than after the switch
     st.session_state["plan"] = scenario
     st.session_state["origin"] = origin
-    st.session_state["levels"] = {
-        i: {g.id: round(100 * g.planned) for g in p.groups} for i, p in scenario.indices.items()
-    }
+    st.session_state["levels"] = {i: {g.id: g.planned for g in p.groups} for i, p in scenario.indices.items()}
     st.session_state["targets"] = {i: (p.target_score, p.target_rank) for i, p in scenario.indices.items()}
 
 
 def current(base: Scenario) -> Scenario:
-    """The open plan with the levers' levels and targets."""
-    levels = st.session_state["levels"]
-    scenario = base.with_levels({i: {g: v / 100 for g, v in by.items()} for i, by in levels.items()})
+    """The open plan with the levers' levels (fractions, exactly as shown) and targets."""
+    scenario = base.with_levels(st.session_state["levels"])
     for index_id, (score, rank) in st.session_state["targets"].items():
         scenario = scenario.with_targets(index_id, score, rank)
     return scenario
@@ -258,9 +259,11 @@ def _try_open(make, origin: dict, *, announce: bool = True) -> bool:
 def init_from_link(view) -> None:  # type: ignore[no-untyped-def]
     """First run of a session: the plan, levers and settings a link asks for, else the defaults."""
     ss = st.session_state
-    ss["lang"] = view.lang or "vi"
-    ss["draws"] = view.draws if view.draws and 100 <= view.draws <= 200_000 else default_draws()
-    ss["seed"] = view.seed if view.seed is not None and view.seed >= 0 else DEFAULT_SEED
+    lang = ss["lang"] = view.lang or "vi"
+    ss["draws"] = _setting_from_link("draws", view.draws, DRAWS_MIN, DRAWS_MAX, default_draws(), lang)
+    ss["seed"] = _setting_from_link("seed", view.seed, 0, SEED_MAX, DEFAULT_SEED, lang)
+    for name, raw in view.ignored:
+        flash("warning", tr("link_unreadable", lang, name=name, value=raw))
     ss.setdefault("tables", {})
     ss.setdefault("tables_key", "")
     opened = False
@@ -291,6 +294,27 @@ def init_from_link(view) -> None:  # type: ignore[no-untyped-def]
             ss["targets"][index_id] = (min(max(score, lo), hi), min(max(rank, 1), n))
 
 
+def _setting_from_link(name: str, value: int | None, lo: int, hi: int, default: int, lang: str) -> int:
+    """A link's seed or draws if within ``[lo, hi]``; else the default, with a visible warning."""
+    if value is None:
+        return default
+    if lo <= value <= hi:
+        return value
+    flash(
+        "warning",
+        tr(
+            "link_range",
+            lang,
+            name=tr(name, lang),
+            value=value,
+            lo=number(lo, 0, lang),
+            hi=number(hi, 0, lang),
+            used=number(default, 0, lang),
+        ),
+    )
+    return default
+
+
 def process_pending() -> None:
     """Uploads arrive through callbacks as (name, bytes); they are opened here, once."""
     ss = st.session_state
@@ -316,8 +340,6 @@ def process_pending() -> None:
 
 def link_params(base: Scenario) -> dict[str, str]:
     """The query parameters of the view on screen."""
-    from app import share
-
     ss = st.session_state
     origin = ss["origin"]
     new = None
@@ -406,7 +428,12 @@ def cb_delete_saved(plan_id: str, name: str) -> None:
 
 
 def cb_lever(index_id: str, group: str) -> None:
-    st.session_state["levels"][index_id][group] = int(st.session_state[f"w:lv:{index_id}:{group}"])
+    st.session_state["levels"][index_id][group] = share.fraction(st.session_state[f"w:lv:{index_id}:{group}"])
+
+
+def cb_setting(name: str) -> None:
+    """Seed and draws live under their own keys; the fields (``w:seed``, ``w:draws``) only edit them."""
+    st.session_state[name] = int(st.session_state[f"w:{name}"])
 
 
 def cb_target(index_id: str) -> None:
@@ -416,10 +443,10 @@ def cb_target(index_id: str) -> None:
 
 def cb_all_bau(index_id: str) -> None:
     plan = st.session_state["plan"].indices[index_id]
-    st.session_state["levels"][index_id] = {g.id: round(100 * g.bau) for g in plan.groups}
+    st.session_state["levels"][index_id] = {g.id: g.bau for g in plan.groups}
 
 
 def cb_reset(index_id: str) -> None:
     plan = st.session_state["plan"].indices[index_id]
-    st.session_state["levels"][index_id] = {g.id: round(100 * g.planned) for g in plan.groups}
+    st.session_state["levels"][index_id] = {g.id: g.planned for g in plan.groups}
     st.session_state["targets"][index_id] = (plan.target_score, plan.target_rank)
