@@ -431,6 +431,10 @@ def cb_lever(index_id: str, group: str) -> None:
     st.session_state["levels"][index_id][group] = share.fraction(st.session_state[f"w:lv:{index_id}:{group}"])
 
 
+def cb_lang() -> None:
+    st.session_state["lang"] = st.session_state["w:lang"]
+
+
 def cb_setting(name: str) -> None:
     """Seed and draws live under their own keys; the fields (``w:seed``, ``w:draws``) only edit them."""
     st.session_state[name] = int(st.session_state[f"w:{name}"])

@@ -57,10 +57,12 @@ with head:
         )
     )
 with lang_box:
+    ss["w:lang"] = lang  # the language lives in ss["lang"]; the radio only edits it (as seed and draws)
     st.radio(
         tr("lang", lang),
         ["vi", "en"],
-        key="lang",
+        key="w:lang",
+        on_change=state.cb_lang,
         horizontal=True,
         format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
         label_visibility="collapsed",

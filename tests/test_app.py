@@ -79,7 +79,7 @@ def test_save_and_compare_two_plans(app, tmp_path):
 
 def test_language_switch_to_english(app):
     at = app
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="w:lang").set_value("en").run()
     assert not at.exception
     assert at.tabs[0].label == "Overview"
     assert _metric(at, "P(both targets)").value.count(".") >= 1

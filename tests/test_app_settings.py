@@ -31,9 +31,9 @@ def _setting(at, label: str):
     return next(n for n in at.number_input if n.label == label)
 
 
-def _rerun_losing(at, labels: tuple[str, ...]):
+def _rerun_losing(at, labels: tuple[str, ...], radios: tuple[str, ...] = ()):
     """Rerun as after an interrupted rerun: the named widgets' state is gone, server and browser side."""
-    lost = [_setting(at, label) for label in labels]
+    lost = [_setting(at, label) for label in labels] + [at.radio(key=k) for k in radios]
     states = at._tree.get_widget_states()
     kept = WidgetStates(widgets=[w for w in states.widgets if w.id not in {n.id for n in lost}])
     for widget in lost:
@@ -55,6 +55,14 @@ def test_seed_and_draws_survive_a_rerun_that_lost_their_widget_state(new_session
     assert _setting(at, "Số lần mô phỏng").value == 3000 and _setting(at, "Hạt giống ngẫu nhiên").value == 77
     assert any("3.000 lần mô phỏng" in c.value for c in at.caption)
     assert at.query_params["seed"] == "77" and at.query_params["draws"] == "3000"
+
+
+def test_the_language_survives_a_rerun_that_lost_its_widget_state(new_session):
+    at = new_session({"plan": "can_tho_2021", "lang": "en", "seed": "9"})
+    at = _rerun_losing(at, ("Random seed",), radios=("w:lang",))
+    assert not at.exception
+    assert at.session_state["lang"] == "en" and at.tabs[0].label == "Overview"
+    assert at.session_state["seed"] == 9
 
 
 def test_changing_a_setting_keeps_it(new_session):
