@@ -9,13 +9,17 @@ in ``simulator.analysis`` and ``simulator.optimize``. The app calls :func:`rende
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app import state
 from app.charts import finish
+from app.numbers import typed
 from app.state import CACHE_TTL, Evaluation
 from app.text import plain
 from simulator.analysis import goal_seek, tornado
@@ -44,6 +48,12 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "goal": {"vi": "Cần làm bao nhiêu để đạt?", "en": "What does it take?"},
     "goal_q": {"vi": "Xác suất mong muốn đạt cả hai mục tiêu", "en": "Wanted probability of both targets"},
+    "goal_q_help": {
+        "vi": "Mặc định {q} %: mức cao nhất (bội số của 5) mà mọi chỉ số đều đạt được khi mọi nhóm "
+        "hoàn thành 100 %.",
+        "en": "Default {q} %: the highest multiple of 5 that every index can reach with every group "
+        "at 100 %.",
+    },
     "uniform_ok": {
         "vi": "Tăng đều mọi nhóm thêm {d} điểm % so với kế hoạch → P = {p}.",
         "en": "Raise every group {d} points over the plan → P = {p}.",
@@ -57,6 +67,10 @@ TEXT: dict[str, dict[str, str]] = {
     "planned": {"vi": "Kế hoạch", "en": "Planned"},
     "no": {"vi": "không đạt (tối đa {p})", "en": "not reachable (best {p})"},
     "budget": {"vi": "Ngân sách", "en": "Budget"},
+    "budget_help": {
+        "vi": "Từ 0 đến {hi} (chi phí khi mọi nhóm hoàn thành 100 %). Gõ 54,5 hoặc 54.5.",
+        "en": "From 0 to {hi} (the cost of every group at 100 %). Type 54.5 or 54,5.",
+    },
     "optimise": {"vi": "Phân bổ ngân sách tốt nhất", "en": "Where money goes furthest"},
     "opt_note": {
         "vi": "Tối ưu trên {n} lần mô phỏng; sai số Monte Carlo của xác suất ≈ ± {se} điểm %.",
@@ -110,6 +124,36 @@ def _optimised(
     return optimise(_engine, _unc, _scenario, budget=budget).to_dict()
 
 
+def reachable_q(best: float) -> int:
+    """The default wanted probability, in percent: the highest multiple of 5 below ``best`` (5..95).
+
+    ``best`` is the lowest, over the indices, of P(both) with every group at 100 %: at this default
+    every index's goal seek has an answer (unless even 5 % is out of reach).
+    """
+    return int(min(95, max(5, 5 * np.floor((100 * best - 1e-6) / 5))))
+
+
+def _goal_q(ev: Evaluation, key: str, lang: str) -> float:
+    ss = st.session_state
+    every = {i: {g.id: 1.0 for g in p.groups} for i, p in ev.scenario.indices.items()}
+    best = state.run_other(ev, ev.scenario.with_levels(every))
+    default = reachable_q(min(r.p_both for r in best.indices.values()))
+    wanted = ss.setdefault("goal_q", {}).setdefault(ev.key + key, default)
+    ss["w:goal_q"] = wanted
+    st.slider(
+        tr("goal_q", lang),
+        5,
+        95,
+        step=5,
+        format="%d %%",
+        key="w:goal_q",
+        on_change=state.cb_goal_q,
+        args=(ev.key + key,),
+        help=tr("goal_q_help", lang, q=default),
+    )
+    return wanted / 100
+
+
 def _name(row: dict, lang: str) -> str:
     return row["name_vi"] if lang == "vi" else row["name_en"]
 
@@ -118,7 +162,7 @@ def render(ev: Evaluation, lang: str) -> None:
     """Draw the Decisions tab for the evaluated plan on its own draws (``ev.unc``)."""
     engine, scenario, unc = ev.engine, ev.scenario, ev.unc
     key = scenario.to_toml()
-    q = st.slider(tr("goal_q", lang), 50, 95, 80, 5, format="%d %%", key="decisions_q") / 100
+    q = _goal_q(ev, key, lang)
     with st.spinner("…"):
         torn, goal = _analyses(ev.key, key, q, engine, scenario, unc)
     st.subheader(tr("tornado", lang))
@@ -192,13 +236,19 @@ def render(ev: Evaluation, lang: str) -> None:
 def _render_optimiser(ev: Evaluation, lang: str, key: str) -> None:
     engine, scenario, unc = ev.engine, ev.scenario, ev.unc
     st.subheader(tr("optimise", lang))
+    ss = st.session_state
     default = float(scenario.budget if scenario.budget is not None else scenario.cost())
-    budget = st.number_input(
+    full = scenario.with_levels({i: {g.id: 1.0 for g in p.groups} for i, p in scenario.indices.items()})
+    hi = float(np.ceil(max(full.cost(), default)))  # beyond every group at 100 % money buys nothing
+    plan = json.dumps([ss.get("origin"), scenario.name], default=str)
+    budget = ss.setdefault("budgets", {}).setdefault(plan, default)
+    ss["w:budget"] = typed(budget, lang)
+    st.text_input(
         f"{tr('budget', lang)} ({plain(scenario.currency)})",
-        min_value=0.0,
-        value=round(default, 1),
-        step=1.0,
-        key="decisions_budget",
+        key="w:budget",
+        on_change=state.cb_budget,
+        args=(plan, hi),
+        help=tr("budget_help", lang, hi=typed(hi, lang)),
     )
     with st.spinner("…"):
         opt = _optimised(ev.key, key, float(budget), engine, scenario, unc)

@@ -102,14 +102,10 @@ def _new_plan_form(lang: str) -> None:
             st.caption(tr("last_unknown", lang, index=INDEX_NAMES[index_id]))
         if known is None or known[0] < int(ss["new_year"]) - 1:
             c1, c2 = st.columns(2)
-            c1.number_input(
+            c1.text_input(
                 tr("last_score", lang),
-                min_value=0.0,
-                max_value=100.0,
-                value=None,
-                step=0.01,
                 key=f"new_last_score_{index_id}",
-                placeholder="83,76",
+                placeholder="83,76" if lang == "vi" else "83.76",
             )
             c2.number_input(
                 tr("last_rank", lang),

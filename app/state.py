@@ -17,6 +17,7 @@ import streamlit as st
 
 from app import share
 from app.i18n import tr
+from app.numbers import NumberError, parse_number
 from simulator.engine import Engine, Uncertainties
 from simulator.errors import InputError
 from simulator.history import History, load_history, read_results_table
@@ -34,6 +35,7 @@ DEFAULT_PLAN = "can_tho_2021"
 DEFAULT_SEED = 2021
 DRAWS_MIN, DRAWS_MAX = 1000, 200_000  # the draws field's range; a link outside it is refused aloud
 SEED_MAX = 2**53 - 1  # the largest integer a browser's number field holds exactly
+LAST_SCORE_RANGE = (0.0, 100.0)  # a province's last published score, any index
 
 
 def default_draws() -> int:
@@ -395,7 +397,14 @@ def cb_create() -> None:
     province, year = ss["new_province"], int(ss["new_year"])
     last: dict[str, tuple[float | None, int | None]] = {}
     for index_id in ("par_index", "sipas", "papi"):
-        score, rank = ss.get(f"new_last_score_{index_id}"), ss.get(f"new_last_rank_{index_id}")
+        lo, hi = LAST_SCORE_RANGE
+        field = f"{tr('last_score', ss.get('lang', 'vi'))} ({index_id})"
+        try:
+            score = parse_number(ss.get(f"new_last_score_{index_id}") or "", field, lo, hi)
+        except NumberError as exc:
+            flash("error", exc.message(ss.get("lang", "vi")))
+            return
+        rank = ss.get(f"new_last_rank_{index_id}")
         if score is not None:
             last[index_id] = (float(score), None if rank is None else int(rank))
     origin = {"kind": "new", "province": province, "year": year, "last": last}
@@ -440,9 +449,38 @@ def cb_setting(name: str) -> None:
     st.session_state[name] = int(st.session_state[f"w:{name}"])
 
 
+def typed_value(text: str, field: str, lo: float, hi: float, old: float | None) -> float | None:
+    """A typed number read the Vietnamese or English way; empty or refused gives ``old`` back.
+
+    A refused value (ambiguous, not a number, out of range) is said in an error box, and the field
+    shows ``old`` again on the next run.
+    """
+    lang = st.session_state.get("lang", "vi")
+    try:
+        value = parse_number(text or "", field, lo, hi)
+    except NumberError as exc:
+        flash("error", exc.message(lang) + " " + tr("num_kept", lang))
+        return old
+    return old if value is None else value
+
+
 def cb_target(index_id: str) -> None:
     ss = st.session_state
-    ss["targets"][index_id] = (float(ss[f"w:ts:{index_id}"]), int(ss[f"w:tr:{index_id}"]))
+    old, _ = ss["targets"][index_id]
+    lo, hi = ss["plan"].indices[index_id].spec.bounds
+    score = typed_value(ss[f"w:ts:{index_id}"], tr("target_score", ss.get("lang", "vi")), lo, hi, old)
+    ss["targets"][index_id] = (score, int(ss[f"w:tr:{index_id}"]))
+
+
+def cb_goal_q(plan: str) -> None:
+    st.session_state["goal_q"][plan] = int(st.session_state["w:goal_q"])
+
+
+def cb_budget(plan: str, hi: float) -> None:
+    ss = st.session_state
+    lang = ss.get("lang", "vi")
+    old = ss.setdefault("budgets", {}).get(plan)
+    ss["budgets"][plan] = typed_value(ss["w:budget"], tr("budget", lang), 0.0, hi, old)
 
 
 def cb_all_bau(index_id: str) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import charts, share, state
 from app.i18n import tr
+from app.numbers import typed
 from app.text import plain
 from simulator import report
 from simulator.labels import number, percent, prob_with_error
@@ -208,14 +209,11 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
     st.markdown(f"##### {tr('targets', lang)}")
     c1, c2 = st.columns(2)
     score, rank = ss["targets"][index_id]
-    ss[f"w:ts:{index_id}"], ss[f"w:tr:{index_id}"] = float(score), int(rank)
-    c1.number_input(
+    ss[f"w:ts:{index_id}"], ss[f"w:tr:{index_id}"] = typed(score, lang), int(rank)
+    c1.text_input(
         tr("target_score", lang),
-        min_value=float(lo),
-        max_value=float(hi),
-        step=0.5,
-        format="%.2f",
         key=f"w:ts:{index_id}",
+        help=tr("typed_help", lang, lo=typed(lo, lang), hi=typed(hi, lang)),
         on_change=state.cb_target,
         args=(index_id,),
     )

@@ -127,7 +127,7 @@ def test_link_reopens_levels_targets_and_settings(tmp_path, monkeypatch):
     assert not at.exception
     at = _open_tab(at, "PAPI")
     assert at.slider[1].value == 30
-    assert at.number_input(key="w:ts:papi").value == 44.0 and at.number_input(key="w:tr:papi").value == 25
+    assert at.text_input(key="w:ts:papi").value == "44" and at.number_input(key="w:tr:papi").value == 25
     assert at.session_state["draws"] == 3000 and at.session_state["seed"] == 5
 
 

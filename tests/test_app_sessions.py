@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.decisions_tab import reachable_q
 from simulator.analysis import goal_seek, tornado
 from simulator.engine import Engine
 from simulator.history import load_history, read_results_table
@@ -88,7 +89,10 @@ def test_decisions_tab_values_equal_the_librarys_on_the_same_draws(fresh):
     engine = Engine.from_scenario(plan)
     unc = engine.uncertainties(DRAWS, SEED)
     torn = tornado(engine, unc, plan).to_dict()["indices"]
-    goal = goal_seek(engine, unc, plan, q=0.8).to_dict()["indices"]
+    every = plan.with_levels({i: {g.id: 1.0 for g in p.groups} for i, p in plan.indices.items()})
+    q = reachable_q(min(r.p_both for r in engine.run(unc, every).indices.values()))
+    assert at.slider(key="w:goal_q").value == q
+    goal = goal_seek(engine, unc, plan, q=q / 100).to_dict()["indices"]
     opt = optimise(engine, unc, plan).to_dict()
     run = engine.run(unc, plan)
     shown = _decisions_p_both(at)
@@ -122,6 +126,15 @@ def test_decisions_tab_values_equal_the_librarys_on_the_same_draws(fresh):
         percent(opt["allocation"][i][g.id], 1, "vi") for i, p in plan.indices.items() for g in p.groups
     ]
     assert list(allocation.iloc[:, 3]) == expected
+
+
+def test_the_default_wanted_probability_is_reachable_for_every_index(fresh):
+    at = _open(fresh(), "Quyết định")
+    lines = [m.value for m in at.markdown if m.value.startswith("**Chỉ số")]
+    answers = [v for v in lines if ":" in v and "P(đạt cả hai)" not in v]
+    assert len(answers) == 3 and not [v for v in answers if "Không đạt được" in v]
+    assert 5 <= at.slider(key="w:goal_q").value < 80  # the old default (80 %) was out of reach
+    assert [reachable_q(p) for p in (0.223, 0.05, 0.04, 0.999, 0.25)] == [20, 5, 5, 95, 20]
 
 
 def test_the_optimisers_p_plan_is_the_overviews(fresh):
