@@ -7,7 +7,8 @@ Run: ``python3 benchmarks/bench_sessions.py [--sessions 10] [--moves 8] [--draws
   trying others), so the shared draws cache holds that many records. Prints the median and 90th
   percentile of one rerun, wall time, and the draws cache: entries, its bound and megabytes.
 - *Memory over reruns*: one session, 50 lever moves; resident memory (``/proc/self/status``) and
-  ``tracemalloc`` (current, peak) after the first run, after 10 and after 50 reruns.
+  ``tracemalloc`` (current, peak) after the first run, after 10 and after 50 reruns, with the
+  size of the results cache (``state._run``: every new set of levels adds one result until its bound).
 
 The two cores of the test machine are shared, so concurrent medians include waiting for the CPU.
 """
@@ -42,10 +43,10 @@ def _nbytes(obj: object) -> int:
     return 0
 
 
-def draws_cache() -> tuple[int, float, float]:
-    """(entries, bound, megabytes) of the app's shared draws cache (``state._uncertainties``)."""
+def cache_size(name: str) -> tuple[int, float, float]:
+    """(entries, bound, megabytes) of one of the app's shared caches (``state._uncertainties``, ``_run``)."""
     for cache in _resource_caches._function_caches.get(None, {}).values():
-        if cache.display_name.endswith("_uncertainties"):
+        if cache.display_name.endswith(name):
             values = [r.value for r in list(cache._mem_cache.values())]
             return len(values), cache.max_entries, sum(_nbytes(v) for v in values) / 1e6
     return 0, 0, 0.0
@@ -85,7 +86,7 @@ def concurrent(n: int, moves: int, seeds: int) -> None:
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
-    entries, bound, mb = draws_cache()
+    entries, bound, mb = cache_size("_uncertainties")
     p90 = float(np.quantile(times, 0.9)) if times else float("nan")
     print(f"sessions={n} seeds={seeds} reruns={len(times)} errors={len(errors)} wall_s={wall:.1f}")
     print(f"median_rerun_s={statistics.median(times):.3f} p90_rerun_s={p90:.3f} max_rerun_s={max(times):.3f}")
@@ -106,6 +107,8 @@ def memory(reruns: int) -> None:
         at.run()
         if i in (10, reruns):
             marks[i] = (rss_mb(), *tracemalloc.get_traced_memory())
+            entries, bound, mb = cache_size("_run")
+            print(f"after_reruns={i} run_cache_entries={entries} bound={bound:g} run_cache_mb={mb:.1f}")
     for i, (rss, current, peak) in marks.items():
         traced = f"traced_current_mb={current / 1e6:.1f} traced_peak_mb={peak / 1e6:.1f}"
         print(f"after_reruns={i} rss_mb={rss:.0f} {traced}")
