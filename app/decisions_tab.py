@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import state
+from app import fields, state
 from app.charts import finish
 from app.numbers import typed
 from app.state import CACHE_TTL, Evaluation
@@ -133,12 +133,14 @@ def reachable_q(best: float) -> int:
     return int(min(95, max(5, 5 * np.floor((100 * best - 1e-6) / 5))))
 
 
-def _goal_q(ev: Evaluation, key: str, lang: str) -> float:
+def _goal_q(ev: Evaluation, lang: str) -> float:
     ss = st.session_state
     every = {i: {g.id: 1.0 for g in p.groups} for i, p in ev.scenario.indices.items()}
     best = state.run_other(ev, ev.scenario.with_levels(every))
     default = reachable_q(min(r.p_both for r in best.indices.values()))
-    wanted = ss.setdefault("goal_q", {}).setdefault(ev.key + key, default)
+    kept = ss.get("goal_q")  # (draws record, percent): the user's pick holds while levers move
+    wanted = kept[1] if kept and kept[0] == ev.key else default
+    ss["goal_q"] = (ev.key, wanted)
     ss["w:goal_q"] = wanted
     st.slider(
         tr("goal_q", lang),
@@ -147,8 +149,8 @@ def _goal_q(ev: Evaluation, key: str, lang: str) -> float:
         step=5,
         format="%d %%",
         key="w:goal_q",
-        on_change=state.cb_goal_q,
-        args=(ev.key + key,),
+        on_change=fields.cb_goal_q,
+        args=(ev.key,),
         help=tr("goal_q_help", lang, q=default),
     )
     return wanted / 100
@@ -162,7 +164,7 @@ def render(ev: Evaluation, lang: str) -> None:
     """Draw the Decisions tab for the evaluated plan on its own draws (``ev.unc``)."""
     engine, scenario, unc = ev.engine, ev.scenario, ev.unc
     key = scenario.to_toml()
-    q = _goal_q(ev, key, lang)
+    q = _goal_q(ev, lang)
     with st.spinner("…"):
         torn, goal = _analyses(ev.key, key, q, engine, scenario, unc)
     st.subheader(tr("tornado", lang))
@@ -246,7 +248,7 @@ def _render_optimiser(ev: Evaluation, lang: str, key: str) -> None:
     st.text_input(
         f"{tr('budget', lang)} ({plain(scenario.currency)})",
         key="w:budget",
-        on_change=state.cb_budget,
+        on_change=fields.cb_budget,
         args=(plan, hi),
         help=tr("budget_help", lang, hi=typed(hi, lang)),
     )

@@ -91,6 +91,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Đường dẫn yêu cầu {name} = {value}, ngoài khoảng cho phép {lo}–{hi}: đang dùng {used}.",
         "en": "The link asks for {name} = {value}, outside the allowed {lo}–{hi}: using {used}.",
     },
+    "link_target": {
+        "vi": "Đường dẫn yêu cầu mục tiêu {index} điểm {score}, hạng {rank}: ngoài thang điểm hoặc ngoài "
+        "1–{n}, đã đưa về giới hạn gần nhất.",
+        "en": "The link asks for a {index} target of {score}, rank {rank}: outside the scale or 1–{n}, "
+        "moved to the nearest limit.",
+    },
     "link_unreadable": {
         "vi": "Đường dẫn có giá trị không đọc được ở “{name}” ({value}): đã bỏ qua.",
         "en": "The link holds an unreadable value in “{name}” ({value}): ignored.",

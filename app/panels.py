@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, state
+from app import charts, fields, state
 from app.i18n import tr
 from app.text import plain
 from app.views import INDEX_NAMES, assumptions_of, level_text
@@ -69,7 +69,7 @@ def sidebar(lang: str) -> None:
                     max_value=hi,
                     step=step,
                     key=f"w:{name}",
-                    on_change=state.cb_setting,
+                    on_change=fields.cb_setting,
                     args=(name,),
                 )
             st.caption(tr("advanced_help", lang))

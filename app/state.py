@@ -293,7 +293,10 @@ def init_from_link(view) -> None:  # type: ignore[no-untyped-def]
         if index_id in plan.indices:
             lo, hi = plan.indices[index_id].spec.bounds
             n = len(engine_for(plan).forecasts[index_id].units)
-            ss["targets"][index_id] = (min(max(score, lo), hi), min(max(rank, 1), n))
+            kept = (min(max(score, lo), hi), min(max(rank, 1), n))
+            if kept != (score, rank):
+                flash("warning", tr("link_target", lang, index=index_id, score=score, rank=rank, n=n))
+            ss["targets"][index_id] = kept
 
 
 def _setting_from_link(name: str, value: int | None, lo: int, hi: int, default: int, lang: str) -> int:
@@ -438,49 +441,6 @@ def cb_delete_saved(plan_id: str, name: str) -> None:
 
 def cb_lever(index_id: str, group: str) -> None:
     st.session_state["levels"][index_id][group] = share.fraction(st.session_state[f"w:lv:{index_id}:{group}"])
-
-
-def cb_lang() -> None:
-    st.session_state["lang"] = st.session_state["w:lang"]
-
-
-def cb_setting(name: str) -> None:
-    """Seed and draws live under their own keys; the fields (``w:seed``, ``w:draws``) only edit them."""
-    st.session_state[name] = int(st.session_state[f"w:{name}"])
-
-
-def typed_value(text: str, field: str, lo: float, hi: float, old: float | None) -> float | None:
-    """A typed number read the Vietnamese or English way; empty or refused gives ``old`` back.
-
-    A refused value (ambiguous, not a number, out of range) is said in an error box, and the field
-    shows ``old`` again on the next run.
-    """
-    lang = st.session_state.get("lang", "vi")
-    try:
-        value = parse_number(text or "", field, lo, hi)
-    except NumberError as exc:
-        flash("error", exc.message(lang) + " " + tr("num_kept", lang))
-        return old
-    return old if value is None else value
-
-
-def cb_target(index_id: str) -> None:
-    ss = st.session_state
-    old, _ = ss["targets"][index_id]
-    lo, hi = ss["plan"].indices[index_id].spec.bounds
-    score = typed_value(ss[f"w:ts:{index_id}"], tr("target_score", ss.get("lang", "vi")), lo, hi, old)
-    ss["targets"][index_id] = (score, int(ss[f"w:tr:{index_id}"]))
-
-
-def cb_goal_q(plan: str) -> None:
-    st.session_state["goal_q"][plan] = int(st.session_state["w:goal_q"])
-
-
-def cb_budget(plan: str, hi: float) -> None:
-    ss = st.session_state
-    lang = ss.get("lang", "vi")
-    old = ss.setdefault("budgets", {}).get(plan)
-    ss["budgets"][plan] = typed_value(ss["w:budget"], tr("budget", lang), 0.0, hi, old)
 
 
 def cb_all_bau(index_id: str) -> None:

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app import share, state  # noqa: E402
+from app import fields, share, state  # noqa: E402
 from app.i18n import tr  # noqa: E402
 from app.panels import compare_tab, export_tab, sidebar  # noqa: E402
 from app.text import plain  # noqa: E402
@@ -62,7 +62,7 @@ with lang_box:
         tr("lang", lang),
         ["vi", "en"],
         key="w:lang",
-        on_change=state.cb_lang,
+        on_change=fields.cb_lang,
         horizontal=True,
         format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
         label_visibility="collapsed",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, share, state
+from app import charts, fields, share, state
 from app.i18n import tr
 from app.numbers import typed
 from app.text import plain
@@ -214,7 +214,7 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
         tr("target_score", lang),
         key=f"w:ts:{index_id}",
         help=tr("typed_help", lang, lo=typed(lo, lang), hi=typed(hi, lang)),
-        on_change=state.cb_target,
+        on_change=fields.cb_target,
         args=(index_id,),
     )
     c2.number_input(
@@ -223,7 +223,7 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
         max_value=n_units,
         step=1,
         key=f"w:tr:{index_id}",
-        on_change=state.cb_target,
+        on_change=fields.cb_target,
         args=(index_id,),
     )
     st.markdown(f"##### {tr('levers', lang)}")

@@ -85,6 +85,12 @@ def test_a_link_out_of_range_warns_instead_of_silently_resetting(new_session, la
     assert at.session_state["seed"] == 2021 and at.session_state["draws"] == 4000
 
 
+def test_a_link_target_off_the_scale_is_moved_aloud(new_session):
+    at = new_session({"plan": "can_tho_2021", "tg": "papi:500:0"})
+    assert "papi" in " ".join(w.value for w in at.warning)
+    assert at.session_state["targets"]["papi"] == (80.0, 1)
+
+
 def test_an_unreadable_link_value_warns(new_session):
     at = new_session({"plan": "can_tho_2021", "seed": "1e9", "draws": "many"})
     assert not at.exception
