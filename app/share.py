@@ -153,7 +153,8 @@ def _quote(value: object) -> str:
 
 
 def _num(x: float) -> str:
-    return repr(float(x))
+    """``x`` in the fewest digits that read back exactly (``86``, ``87.5``)."""
+    return format(Decimal(repr(float(x))).normalize(), "f")
 
 
 def percent_text(fraction: float) -> str:
