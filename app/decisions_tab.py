@@ -1,23 +1,31 @@
 """The "Quyết định / Decisions" tab: tornado, goal seek, budget optimiser and frontier.
 
-Wiring only: each heavy call is one library call wrapped in ``st.cache_data`` keyed by the plan's
-TOML text, the seed and the number of draws; the maths lives in ``simulator.analysis`` and
-``simulator.optimize``. The app calls :func:`render` inside its Decisions tab.
+Wiring only: each heavy call is one library call wrapped in ``st.cache_data``, keyed on the
+session's draws record (``Evaluation.key``: plan structure, uploaded tables, draws, seed) and the
+plan's full TOML text, so no session sees another's results. Every analysis runs on the overview's
+own draws (``Evaluation.unc``), so the optimiser's P(plan) is the overview's P(both). The maths lives
+in ``simulator.analysis`` and ``simulator.optimize``. The app calls :func:`render` in its tab.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app import fields, state
 from app.charts import finish
+from app.numbers import typed
+from app.state import CACHE_TTL, Evaluation
+from app.text import plain
 from simulator.analysis import goal_seek, tornado
 from simulator.engine import Engine, Uncertainties
 from simulator.labels import number, percent, prob_with_error, t
-from simulator.optimize import OPTIMISER_DRAWS, optimise
+from simulator.optimize import optimise
 from simulator.outcomes import mc_se
 from simulator.response import Response
 from simulator.scenario import Scenario
@@ -40,6 +48,12 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "goal": {"vi": "Cần làm bao nhiêu để đạt?", "en": "What does it take?"},
     "goal_q": {"vi": "Xác suất mong muốn đạt cả hai mục tiêu", "en": "Wanted probability of both targets"},
+    "goal_q_help": {
+        "vi": "Mặc định {q} %: mức cao nhất (bội số của 5) mà mọi chỉ số đều đạt được khi mọi nhóm "
+        "hoàn thành 100 %.",
+        "en": "Default {q} %: the highest multiple of 5 that every index can reach with every group "
+        "at 100 %.",
+    },
     "uniform_ok": {
         "vi": "Tăng đều mọi nhóm thêm {d} điểm % so với kế hoạch → P = {p}.",
         "en": "Raise every group {d} points over the plan → P = {p}.",
@@ -53,6 +67,10 @@ TEXT: dict[str, dict[str, str]] = {
     "planned": {"vi": "Kế hoạch", "en": "Planned"},
     "no": {"vi": "không đạt (tối đa {p})", "en": "not reachable (best {p})"},
     "budget": {"vi": "Ngân sách", "en": "Budget"},
+    "budget_help": {
+        "vi": "Từ 0 đến {hi} (chi phí khi mọi nhóm hoàn thành 100 %). Gõ 54,5 hoặc 54.5.",
+        "en": "From 0 to {hi} (the cost of every group at 100 %). Type 54.5 or 54,5.",
+    },
     "optimise": {"vi": "Phân bổ ngân sách tốt nhất", "en": "Where money goes furthest"},
     "opt_note": {
         "vi": "Tối ưu trên {n} lần mô phỏng; sai số Monte Carlo của xác suất ≈ ± {se} điểm %.",
@@ -61,7 +79,10 @@ TEXT: dict[str, dict[str, str]] = {
     "plan_level": {"vi": "Kế hoạch", "en": "Plan"},
     "opt_level": {"vi": "Tối ưu", "en": "Optimised"},
     "cost": {"vi": "Chi phí", "en": "Cost"},
-    "p_plan": {"vi": "P(đạt cả hai) theo kế hoạch", "en": "P(both), plan"},
+    "p_plan": {
+        "vi": "P(đạt cả hai) theo kế hoạch, trên cùng bộ số ngẫu nhiên với Tổng quan: {values}.",
+        "en": "P(both) of the plan, on the Overview's own draws: {values}.",
+    },
     "p_opt": {"vi": "P(đạt cả hai) sau tối ưu", "en": "P(both), optimised"},
     "marginal": {
         "vi": "Thêm 1 {cur} ngân sách: mục tiêu chung tăng {d} điểm %.",
@@ -80,11 +101,10 @@ def tr(key: str, lang: str, **kw: Any) -> str:
     return entry.get(lang, entry["en"]).format(**kw)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=CACHE_TTL)
 def _analyses(
+    draws_key: str,
     plan_toml: str,
-    seed: int | None,
-    draws: int,
     q: float,
     _engine: Engine,
     _scenario: Scenario,
@@ -97,24 +117,56 @@ def _analyses(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=32, ttl=CACHE_TTL)
 def _optimised(
-    plan_toml: str, seed: int | None, draws: int, budget: float, _engine: Engine, _scenario: Scenario
+    draws_key: str, plan_toml: str, budget: float, _engine: Engine, _scenario: Scenario, _unc: Uncertainties
 ) -> dict:
-    unc = _engine.uncertainties(draws, seed)
-    return optimise(_engine, unc, _scenario, budget=budget).to_dict()
+    return optimise(_engine, _unc, _scenario, budget=budget).to_dict()
+
+
+def reachable_q(best: float) -> int:
+    """The default wanted probability, in percent: the highest multiple of 5 below ``best`` (5..95).
+
+    ``best`` is the lowest, over the indices, of P(both) with every group at 100 %: at this default
+    every index's goal seek has an answer (unless even 5 % is out of reach).
+    """
+    return int(min(95, max(5, 5 * np.floor((100 * best - 1e-6) / 5))))
+
+
+def _goal_q(ev: Evaluation, lang: str) -> float:
+    ss = st.session_state
+    every = {i: {g.id: 1.0 for g in p.groups} for i, p in ev.scenario.indices.items()}
+    best = state.run_other(ev, ev.scenario.with_levels(every))
+    default = reachable_q(min(r.p_both for r in best.indices.values()))
+    kept = ss.get("goal_q")  # (draws record, percent): the user's pick holds while levers move
+    wanted = kept[1] if kept and kept[0] == ev.key else default
+    ss["goal_q"] = (ev.key, wanted)
+    ss["w:goal_q"] = wanted
+    st.slider(
+        tr("goal_q", lang),
+        5,
+        95,
+        step=5,
+        format="%d %%",
+        key="w:goal_q",
+        on_change=fields.cb_goal_q,
+        args=(ev.key,),
+        help=tr("goal_q_help", lang, q=default),
+    )
+    return wanted / 100
 
 
 def _name(row: dict, lang: str) -> str:
     return row["name_vi"] if lang == "vi" else row["name_en"]
 
 
-def render(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str) -> None:
-    """Draw the Decisions tab for ``scenario`` on the app's draws ``unc``."""
+def render(ev: Evaluation, lang: str) -> None:
+    """Draw the Decisions tab for the evaluated plan on its own draws (``ev.unc``)."""
+    engine, scenario, unc = ev.engine, ev.scenario, ev.unc
     key = scenario.to_toml()
-    q = st.slider(tr("goal_q", lang), 50, 95, 80, 5, format="%d %%", key="decisions_q") / 100
+    q = _goal_q(ev, lang)
     with st.spinner("…"):
-        torn, goal = _analyses(key, unc.seed, unc.draws, q, engine, scenario, unc)
+        torn, goal = _analyses(ev.key, key, q, engine, scenario, unc)
     st.subheader(tr("tornado", lang))
     st.caption(tr("tornado_help", lang, step=number(100 * torn["step"], 0, lang)))
     for index_id, item in torn["indices"].items():
@@ -180,24 +232,30 @@ def render(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str) ->
             ]
         )
         st.dataframe(table, hide_index=True, width="stretch")
-    _render_optimiser(engine, scenario, unc, lang, key)
+    _render_optimiser(ev, lang, key)
 
 
-def _render_optimiser(engine: Engine, scenario: Scenario, unc: Uncertainties, lang: str, key: str) -> None:
+def _render_optimiser(ev: Evaluation, lang: str, key: str) -> None:
+    engine, scenario, unc = ev.engine, ev.scenario, ev.unc
     st.subheader(tr("optimise", lang))
+    ss = st.session_state
     default = float(scenario.budget if scenario.budget is not None else scenario.cost())
-    budget = st.number_input(
-        f"{tr('budget', lang)} ({scenario.currency})",
-        min_value=0.0,
-        value=round(default, 1),
-        step=1.0,
-        key="decisions_budget",
+    full = scenario.with_levels({i: {g.id: 1.0 for g in p.groups} for i, p in scenario.indices.items()})
+    hi = float(np.ceil(max(full.cost(), default)))  # beyond every group at 100 % money buys nothing
+    plan = json.dumps([ss.get("origin"), scenario.name], default=str)
+    budget = ss.setdefault("budgets", {}).setdefault(plan, default)
+    ss["w:budget"] = typed(budget, lang)
+    st.text_input(
+        f"{tr('budget', lang)} ({plain(scenario.currency)})",
+        key="w:budget",
+        on_change=fields.cb_budget,
+        args=(plan, hi),
+        help=tr("budget_help", lang, hi=typed(hi, lang)),
     )
-    draws = min(unc.draws, OPTIMISER_DRAWS)
     with st.spinner("…"):
-        opt = _optimised(key, unc.seed, draws, float(budget), engine, scenario)
+        opt = _optimised(ev.key, key, float(budget), engine, scenario, unc)
     worst = max(opt["mc_se"].values()) if opt["mc_se"] else 0.0
-    st.caption(tr("opt_note", lang, n=number(draws, 0, lang), se=number(100 * worst, 1, lang)))
+    st.caption(tr("opt_note", lang, n=number(unc.draws, 0, lang), se=number(100 * worst, 1, lang)))
     rows = []
     for index_id, levels in opt["allocation"].items():
         plan = scenario.indices[index_id]
@@ -212,15 +270,21 @@ def _render_optimiser(engine: Engine, scenario: Scenario, unc: Uncertainties, la
                 }
             )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    plan_p = " · ".join(
+        f"{t(i, lang)} {prob_with_error(p, mc_se(p, unc.draws), lang)}" for i, p in opt["p_both_plan"].items()
+    )
+    st.caption(tr("p_plan", lang, values=plan_p))
     cols = st.columns(len(opt["p_both_plan"]) or 1)
     for col, index_id in zip(cols, opt["p_both_plan"], strict=False):
         col.metric(
             t(index_id, lang),
-            percent(opt["p_both_optimised"][index_id], 1, lang),
+            prob_with_error(opt["p_both_optimised"][index_id], opt["mc_se"][index_id], lang),
             delta=number(100 * (opt["p_both_optimised"][index_id] - opt["p_both_plan"][index_id]), 1, lang)
             + (" điểm %" if lang == "vi" else " pts"),
         )
-    st.caption(tr("marginal", lang, cur=scenario.currency, d=number(100 * opt["marginal_value"], 2, lang)))
+    st.caption(
+        tr("marginal", lang, cur=plain(scenario.currency), d=number(100 * opt["marginal_value"], 2, lang))
+    )
     st.markdown(f"**{tr('frontier', lang)}**")
     frame = pd.DataFrame(opt["frontier"])
     chart = (

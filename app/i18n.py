@@ -87,6 +87,39 @@ STRINGS: dict[str, dict[str, str]] = {
     "advanced": {"vi": "Nâng cao", "en": "Advanced"},
     "draws": {"vi": "Số lần mô phỏng", "en": "Draws"},
     "seed": {"vi": "Hạt giống ngẫu nhiên", "en": "Random seed"},
+    "link_range": {
+        "vi": "Đường dẫn yêu cầu {name} = {value}, ngoài khoảng cho phép {lo}–{hi}: đang dùng {used}.",
+        "en": "The link asks for {name} = {value}, outside the allowed {lo}–{hi}: using {used}.",
+    },
+    "link_target": {
+        "vi": "Đường dẫn yêu cầu mục tiêu {index} điểm {score}, hạng {rank}: ngoài thang điểm hoặc ngoài "
+        "1–{n}, đã đưa về giới hạn gần nhất.",
+        "en": "The link asks for a {index} target of {score}, rank {rank}: outside the scale or 1–{n}, "
+        "moved to the nearest limit.",
+    },
+    "link_unreadable": {
+        "vi": "Đường dẫn có giá trị không đọc được ở “{name}” ({value}): đã bỏ qua.",
+        "en": "The link holds an unreadable value in “{name}” ({value}): ignored.",
+    },
+    "num_ambiguous": {
+        "vi": "{field}: “{text}” không rõ nghĩa: dùng một dấu thập phân (phẩy hoặc chấm), không dùng dấu "
+        "phân cách hàng nghìn, ví dụ 83,76.",
+        "en": "{field}: “{text}” is ambiguous: use one decimal separator (comma or dot) and no thousands "
+        "separator, e.g. 83.76.",
+    },
+    "num_not_number": {
+        "vi": "{field}: “{text}” không phải là một số.",
+        "en": "{field}: “{text}” is not a number.",
+    },
+    "num_range": {
+        "vi": "{field}: {text} nằm ngoài khoảng cho phép {lo}–{hi}.",
+        "en": "{field}: {text} is outside the allowed {lo}–{hi}.",
+    },
+    "typed_help": {
+        "vi": "Từ {lo} đến {hi}. Gõ 86,5 hoặc 86.5; để trống thì giữ giá trị cũ.",
+        "en": "From {lo} to {hi}. Type 86.5 or 86,5; an empty field keeps the value.",
+    },
+    "num_kept": {"vi": "Giữ giá trị trước đó.", "en": "The previous value is kept."},
     "advanced_help": {
         "vi": "Mọi phương án được tính trên cùng một bộ số ngẫu nhiên: khác biệt trên màn hình là tác "
         "động của kế hoạch, không phải nhiễu mô phỏng.",
@@ -187,6 +220,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Chi phí tăng thêm ước tính (giả định): {cost}{budget}",
         "en": "Estimated extra cost (assumption): {cost}{budget}",
     },
+    "budget": {"vi": "Ngân sách", "en": "Budget"},
     "budget_of": {"vi": " trên ngân sách {budget}", "en": " of a {budget} budget"},
     "all_assumptions": {"vi": "Tất cả giả định", "en": "All assumptions"},
     "p_both_chart": {"vi": "Khả năng đạt cả hai mục tiêu", "en": "Probability of both targets"},

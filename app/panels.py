@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, state
+from app import charts, fields, state
 from app.i18n import tr
-from app.views import INDEX_NAMES, assumptions_of
+from app.text import plain
+from app.views import INDEX_NAMES, assumptions_of, level_text
 from simulator import report
 from simulator.errors import InputError
 from simulator.labels import number, prob_with_error
@@ -57,8 +58,20 @@ def sidebar(lang: str) -> None:
             if ss.get("tables"):
                 st.button(tr("remove_tables", lang), on_click=state.clear_tables)
         with st.expander(tr("advanced", lang)):
-            st.number_input(tr("draws", lang), min_value=1000, max_value=200_000, step=1000, key="draws")
-            st.number_input(tr("seed", lang), min_value=0, max_value=2**31 - 1, step=1, key="seed")
+            for name, lo, hi, step in (
+                ("draws", state.DRAWS_MIN, state.DRAWS_MAX, 1000),
+                ("seed", 0, state.SEED_MAX, 1),
+            ):
+                ss[f"w:{name}"] = int(ss[name])  # the setting, never the field's default (see cb_setting)
+                st.number_input(
+                    tr(name, lang),
+                    min_value=lo,
+                    max_value=hi,
+                    step=step,
+                    key=f"w:{name}",
+                    on_change=fields.cb_setting,
+                    args=(name,),
+                )
             st.caption(tr("advanced_help", lang))
 
 
@@ -70,8 +83,7 @@ def _new_plan_form(lang: str) -> None:
     ss.setdefault("new_year", ss["plan"].year)
     st.selectbox(tr("province", lang), names, key="new_province")
     st.number_input(tr("year", lang), min_value=2012, max_value=2030, step=1, key="new_year")
-    tables, key = ss.get("tables", {}), ss.get("tables_key", "")
-    histories = state._histories(key, tables)
+    histories = state.histories()
     for index_id in ("par_index", "sipas", "papi"):
         known = last_known(histories[index_id], ss["new_province"], int(ss["new_year"]))
         if known is not None:
@@ -90,14 +102,10 @@ def _new_plan_form(lang: str) -> None:
             st.caption(tr("last_unknown", lang, index=INDEX_NAMES[index_id]))
         if known is None or known[0] < int(ss["new_year"]) - 1:
             c1, c2 = st.columns(2)
-            c1.number_input(
+            c1.text_input(
                 tr("last_score", lang),
-                min_value=0.0,
-                max_value=100.0,
-                value=None,
-                step=0.01,
                 key=f"new_last_score_{index_id}",
-                placeholder="83,76",
+                placeholder="83,76" if lang == "vi" else "83.76",
             )
             c2.number_input(
                 tr("last_rank", lang),
@@ -124,7 +132,9 @@ def _library(lang: str) -> None:
         st.caption(tr("library_empty", lang))
     for entry in entries:
         c1, c2, c3 = st.columns([0.6, 0.2, 0.2], vertical_alignment="center")
-        c1.markdown(f"**{entry.name}**  \n{entry.province} {entry.year} · {entry.modified:%d/%m %H:%M}")
+        c1.markdown(
+            f"**{plain(entry.name)}**  \n{plain(entry.province)} {entry.year} · {entry.modified:%d/%m %H:%M}"
+        )
         c2.button(
             "↗", key=f"open_{entry.id}", help=tr("open", lang), on_click=state.cb_open_saved, args=(entry.id,)
         )
@@ -135,7 +145,7 @@ def _library(lang: str) -> None:
             on_click=state.cb_delete_saved,
             args=(entry.id, entry.name),
         )
-    st.caption(tr("library_dir", lang, path=str(lib.folder.resolve())))
+    st.caption(plain(tr("library_dir", lang, path=str(lib.folder.resolve()))))
 
 
 def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
@@ -161,11 +171,11 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         try:
             other = lib.load(plan_id)
         except InputError as exc:
-            st.error(tr("bad_file", lang, problem=str(exc)))
+            st.error(plain(tr("bad_file", lang, problem=str(exc))))
             continue
         diffs = structure_differences(ev.scenario, other)
         if diffs:
-            st.warning(tr("structure_differs", lang, name=other.name, diff="; ".join(diffs)))
+            st.warning(plain(tr("structure_differs", lang, name=other.name, diff="; ".join(diffs))))
             continue
         label = other.name if other.name not in plans else f"{other.name} ({plan_id})"
         plans[label] = other
@@ -196,7 +206,7 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         name: report.levels_frame(p, lang).set_index(["index", "name"])["planned"]
         for name, p in plans.items()
     }
-    shown = pd.DataFrame(levels).map(lambda x: f"{round(100 * x)} %")
+    shown = pd.DataFrame(levels).map(lambda x: level_text(x, lang))
     shown.index = [f"{INDEX_NAMES[i]} · {n}" for i, n in shown.index]
     with st.expander(tr("levers", lang)):
         st.dataframe(shown, width="stretch")

@@ -1,16 +1,28 @@
 """A plan on screen as URL query parameters, and back (no Streamlit import; tested directly).
 
 ``plan`` names the base plan (a shipped stem, ``lib:<saved id>``, ``new`` with ``prov``/``year``/
-``last``, or ``upload``); ``lv`` holds the levels that differ from it in percent
-(``par_index.g1_direction:80,…``); ``tg`` the targets that differ (``papi:46.5:15,…``); then
-``draws``, ``seed`` and ``lang``. Anything malformed in a link is ignored, never an error.
+``last``, or ``upload``); ``lv`` holds the levels that differ from it in percent, exactly
+(``par_index.g1_direction:72.5,…``); ``tg`` the targets that differ (``papi:46.5:15,…``); then
+``draws``, ``seed`` and ``lang``. A link is untrusted input: every value is read with a bounded
+parser (ASCII digits only, at most :data:`MAX_PARAM` characters per parameter and :data:`MAX_ITEMS`
+items); what cannot be read is dropped and listed in ``SharedView.ignored`` so the app can say so.
+Range checks against the app's limits (draws, seed) are the app's.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from simulator.scenario import Scenario
+
+MAX_PARAM = 4096  # characters in one query parameter; a longer one is ignored
+MAX_ITEMS = 200  # items in one list parameter (lv, tg, last); the rest are ignored
+_SHOWN = 40  # characters of an ignored value quoted back to the user
+_INT = re.compile(r"[+-]?[0-9]{1,30}")
+_FLOAT = re.compile(r"[+-]?([0-9]{1,15}(\.[0-9]{0,20})?|\.[0-9]{1,20})")
 
 
 @dataclass(frozen=True)
@@ -21,16 +33,17 @@ class SharedView:
     province: str = ""
     year: int | None = None
     last: dict[str, tuple[float | None, int | None]] = field(default_factory=dict)
-    levels: dict[str, dict[str, int]] = field(default_factory=dict)
+    levels: dict[str, dict[str, float]] = field(default_factory=dict)  # fractions
     targets: dict[str, tuple[float, int]] = field(default_factory=dict)
     draws: int | None = None
     seed: int | None = None
     lang: str | None = None
+    ignored: tuple[tuple[str, str], ...] = ()
 
 
 def encode(
     base: Scenario,
-    levels: dict[str, dict[str, int]],
+    levels: dict[str, dict[str, float]],
     targets: dict[str, tuple[float, int]],
     *,
     plan: str,
@@ -39,7 +52,7 @@ def encode(
     lang: str,
     new: tuple[str, int, dict[str, tuple[float | None, int | None]]] | None = None,
 ) -> dict[str, str]:
-    """Query parameters for the current view; ``levels`` in whole percent."""
+    """Query parameters for the current view; ``levels`` are fractions, written in percent."""
     out = {"plan": plan}
     if new is not None:
         province, year, last = new
@@ -48,10 +61,10 @@ def encode(
         if given:
             out["last"] = ",".join(given)
     changed = [
-        f"{i}.{g.id}:{levels[i][g.id]}"
+        f"{i}.{g.id}:{percent_text(levels[i][g.id])}"
         for i, p in base.indices.items()
         for g in p.groups
-        if i in levels and g.id in levels[i] and levels[i][g.id] != round(100 * g.planned)
+        if i in levels and g.id in levels[i] and levels[i][g.id] != g.planned
     ]
     if changed:
         out["lv"] = ",".join(changed)
@@ -66,57 +79,97 @@ def encode(
     return out
 
 
-def decode(params: dict[str, str]) -> SharedView:
-    """Read a link's parameters; malformed parts are dropped."""
-    levels: dict[str, dict[str, int]] = {}
-    for item in _items(params.get("lv")):
+def decode(params: Mapping[str, object]) -> SharedView:
+    """Read a link's parameters; malformed parts are dropped and listed in ``ignored``."""
+    ignored: list[tuple[str, str]] = []
+
+    def text(name: str) -> str:
+        value = params.get(name)
+        if value is None:
+            return ""
+        if not isinstance(value, str) or len(value) > MAX_PARAM:
+            ignored.append((name, _quote(value)))
+            return ""
+        return value
+
+    def items(name: str) -> list[str]:
+        parts = [v for v in text(name).split(",") if v]
+        if len(parts) > MAX_ITEMS:
+            ignored.append((name, _quote(f"{len(parts)} items")))
+        return parts[:MAX_ITEMS]
+
+    def number(name: str, parse):  # type: ignore[no-untyped-def]
+        raw = text(name)
+        value = parse(raw) if raw else None
+        if raw and value is None:
+            ignored.append((name, _quote(raw)))
+        return value
+
+    levels: dict[str, dict[str, float]] = {}
+    for item in items("lv"):
         key, _, value = item.rpartition(":")
         index_id, _, group = key.partition(".")
-        level = _int(value)
+        level = _float(value)
         if index_id and group and level is not None and 0 <= level <= 100:
-            levels.setdefault(index_id, {})[group] = level
+            levels.setdefault(index_id, {})[group] = fraction(value)
+        else:
+            ignored.append(("lv", _quote(item)))
     targets: dict[str, tuple[float, int]] = {}
-    for item in _items(params.get("tg")):
+    for item in items("tg"):
         parts = item.split(":")
-        if len(parts) == 3 and _float(parts[1]) is not None and _int(parts[2]) is not None:
-            targets[parts[0]] = (_float(parts[1]), _int(parts[2]))  # type: ignore[assignment]
+        score, rank = (_float(parts[1]), _int(parts[2])) if len(parts) == 3 else (None, None)
+        if score is not None and rank is not None:
+            targets[parts[0]] = (score, rank)
+        else:
+            ignored.append(("tg", _quote(item)))
     last: dict[str, tuple[float | None, int | None]] = {}
-    for item in _items(params.get("last")):
+    for item in items("last"):
         parts = item.split(":")
-        if len(parts) == 3 and _float(parts[1]) is not None:
-            last[parts[0]] = (_float(parts[1]), _int(parts[2]))
-    lang = params.get("lang")
+        score = _float(parts[1]) if len(parts) == 3 else None
+        if score is not None:
+            last[parts[0]] = (score, _int(parts[2]))
+        else:
+            ignored.append(("last", _quote(item)))
+    lang = text("lang")
+    if lang and lang not in ("vi", "en"):
+        ignored.append(("lang", _quote(lang)))
     return SharedView(
-        plan=params.get("plan", ""),
-        province=params.get("prov", ""),
-        year=_int(params.get("year")),
+        plan=text("plan"),
+        province=text("prov"),
+        year=number("year", _int),
         last=last,
         levels=levels,
         targets=targets,
-        draws=_int(params.get("draws")),
-        seed=_int(params.get("seed")),
+        draws=number("draws", _int),
+        seed=number("seed", _int),
         lang=lang if lang in ("vi", "en") else None,
+        ignored=tuple(ignored),
     )
 
 
-def _items(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(",") if v]
+def _quote(value: object) -> str:
+    shown = value if isinstance(value, str) else type(value).__name__
+    return shown if len(shown) <= _SHOWN else shown[: _SHOWN - 1] + "…"
 
 
 def _num(x: float) -> str:
-    return f"{x:g}"
+    """``x`` in the fewest digits that read back exactly (``86``, ``87.5``)."""
+    return format(Decimal(repr(float(x))).normalize(), "f")
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
+def percent_text(fraction: float) -> str:
+    """``fraction`` in percent, exactly: ``percent_text(0.725) == '72.5'`` (decimal, no binary rounding)."""
+    return format((Decimal(repr(float(fraction))) * 100).normalize(), "f")
 
 
-def _float(value: str | None) -> float | None:
-    try:
-        x = float(str(value))
-    except ValueError:
-        return None
-    return x if x == x and abs(x) != float("inf") else None
+def fraction(percent: float | str) -> float:
+    """A percent from a link back to the fraction it was written from (``'72.5'`` -> ``0.725``)."""
+    return float(Decimal(str(percent)) / 100)
+
+
+def _int(value: str) -> int | None:
+    return int(value) if _INT.fullmatch(value) else None
+
+
+def _float(value: str) -> float | None:
+    return float(value) if _FLOAT.fullmatch(value) else None

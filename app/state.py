@@ -15,10 +15,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from app import share
 from app.i18n import tr
+from app.numbers import NumberError, parse_number
 from simulator.engine import Engine, Uncertainties
 from simulator.errors import InputError
 from simulator.history import History, load_history, read_results_table
+from simulator.labels import number
 from simulator.library import PlanLibrary, new_plan, slug, structure_key
 from simulator.outcomes import SimulationResult
 from simulator.scenario import Scenario, load_scenario, parse_scenario
@@ -30,11 +33,14 @@ SHIPPED = {
 }
 DEFAULT_PLAN = "can_tho_2021"
 DEFAULT_SEED = 2021
+DRAWS_MIN, DRAWS_MAX = 1000, 200_000  # the draws field's range; a link outside it is refused aloud
+SEED_MAX = 2**53 - 1  # the largest integer a browser's number field holds exactly
+LAST_SCORE_RANGE = (0.0, 100.0)  # a province's last published score, any index
 
 
 def default_draws() -> int:
     try:
-        return max(100, int(os.environ.get("APP_DEFAULT_DRAWS", "20000")))
+        return min(max(DRAWS_MIN, int(os.environ.get("APP_DEFAULT_DRAWS", "20000"))), DRAWS_MAX)
     except ValueError:
         return 20_000
 
@@ -49,12 +55,29 @@ class Evaluation:
     result: SimulationResult
     bau: SimulationResult
     histories: dict[str, History]
+    key: str  # the draws record: structure, uploaded tables, draws and seed (see ``draws_key``)
 
 
 # ---- cached library calls -------------------------------------------------------------------
+#
+# The caches are shared by every session of the server, so each is keyed on everything that
+# changes its value: the plan's structure and index definitions (``structure_digest``), the
+# session's uploaded tables (``tables_key``, a content hash), the number of draws and the seed,
+# and the levels and targets (``plan_key``). Their sizes are bounded (benchmarks/bench_sessions.py
+# measures them under 10 concurrent sessions); per-session state stays in ``st.session_state``.
+
+DRAWS_CACHE = 16  # draws records kept (each ~27 MB at 20,000 draws): a meeting's sessions and plans
+CACHE_TTL = 2 * 3600  # seconds an unused entry may stay
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, str(default))))
+    except ValueError:
+        return default
+
+
+@st.cache_resource(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
 def _histories(tables_key: str, _tables: dict[str, pd.DataFrame]) -> dict[str, History]:
     out = {}
     for index_id in ("par_index", "sipas", "papi"):
@@ -65,59 +88,77 @@ def _histories(tables_key: str, _tables: dict[str, pd.DataFrame]) -> dict[str, H
     return out
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
 def _engine(structure: str, tables_key: str, _scenario: Scenario, _histories: dict[str, History]) -> Engine:
     return Engine.from_scenario(_scenario, histories=_histories)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=_env_int("APP_DRAWS_CACHE", DRAWS_CACHE), ttl=CACHE_TTL, show_spinner=False)
 def _uncertainties(structure: str, tables_key: str, draws: int, seed: int, _engine: Engine) -> Uncertainties:
     return _engine.uncertainties(draws, seed)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=128, ttl=CACHE_TTL, show_spinner=False)
 def _run(
-    structure: str, tables_key: str, draws: int, seed: int, plan_key: str, _engine: Engine, _unc, _scenario
+    draws_key: str, plan_key: str, _engine: Engine, _unc: Uncertainties, _scenario: Scenario
 ) -> SimulationResult:
     return _engine.run(_unc, _scenario)
 
 
+def structure_digest(scenario: Scenario) -> str:
+    """The plan's structure (:func:`structure_key`) and its index definitions, hashed."""
+    specs = "".join(repr(p.spec) for p in scenario.indices.values())
+    return hashlib.sha256((structure_key(scenario) + "\x1f" + specs).encode()).hexdigest()
+
+
+def draws_key(structure: str, tables_key: str, draws: int, seed: int) -> str:
+    """Everything the draws record (engine + uncertainties) of a session depends on."""
+    return hashlib.sha256(f"{structure}|{tables_key}|{draws}|{seed}".encode()).hexdigest()
+
+
 def plan_key(scenario: Scenario) -> str:
-    """Levels and targets: what distinguishes plans of one structure."""
+    """Levels and targets, exactly: what distinguishes plans of one structure."""
     return json.dumps(
         [
-            (i, p.target_score, p.target_rank, [round(g.planned, 6) for g in p.groups])
+            (i, p.target_score, p.target_rank, [g.planned for g in p.groups])
             for i, p in scenario.indices.items()
         ]
     )
 
 
+def _session_tables() -> tuple[dict[str, pd.DataFrame], str]:
+    return st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
+
+
+def histories() -> dict[str, History]:
+    """The histories with this session's uploaded tables merged in (cached on their content)."""
+    tables, key = _session_tables()
+    return _histories(key, tables)
+
+
 def engine_for(scenario: Scenario) -> Engine:
     """The cached engine of ``scenario``'s structure with the session's uploaded tables."""
-    tables, key = st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
-    histories = _histories(key, tables)
-    return _engine(structure_key(scenario), key, scenario, histories)
+    tables, key = _session_tables()
+    return _engine(structure_digest(scenario), key, scenario, _histories(key, tables))
 
 
 def evaluate(scenario: Scenario, draws: int, seed: int) -> Evaluation:
     """Run ``scenario`` and its status quo on the cached common random numbers."""
-    tables, key = st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
+    tables, key = _session_tables()
     histories = _histories(key, tables)
-    structure = structure_key(scenario)
+    structure = structure_digest(scenario)
     engine = _engine(structure, key, scenario, histories)
     unc = _uncertainties(structure, key, draws, seed, engine)
-    result = _run(structure, key, draws, seed, plan_key(scenario), engine, unc, scenario)
+    record = draws_key(structure, key, draws, seed)
+    result = _run(record, plan_key(scenario), engine, unc, scenario)
     bau_plan = scenario.at_bau()
-    bau = _run(structure, key, draws, seed, plan_key(bau_plan), engine, unc, bau_plan)
-    return Evaluation(scenario, engine, unc, result, bau, histories)
+    bau = _run(record, plan_key(bau_plan), engine, unc, bau_plan)
+    return Evaluation(scenario, engine, unc, result, bau, histories, record)
 
 
 def run_other(ev: Evaluation, other: Scenario) -> SimulationResult:
     """Another plan of the same structure on the same draws (cached)."""
-    key = st.session_state.get("tables_key", "")
-    return _run(
-        structure_key(ev.scenario), key, ev.unc.draws, ev.unc.seed, plan_key(other), ev.engine, ev.unc, other
-    )
+    return _run(ev.key, plan_key(other), ev.engine, ev.unc, other)
 
 
 # ---- the open plan and its levers -----------------------------------------------------------
@@ -136,16 +177,13 @@ def set_plan(scenario: Scenario, origin: dict) -> None:
     engine_for(scenario)  # fails here (InputError) rather than after the switch
     st.session_state["plan"] = scenario
     st.session_state["origin"] = origin
-    st.session_state["levels"] = {
-        i: {g.id: round(100 * g.planned) for g in p.groups} for i, p in scenario.indices.items()
-    }
+    st.session_state["levels"] = {i: {g.id: g.planned for g in p.groups} for i, p in scenario.indices.items()}
     st.session_state["targets"] = {i: (p.target_score, p.target_rank) for i, p in scenario.indices.items()}
 
 
 def current(base: Scenario) -> Scenario:
-    """The open plan with the levers' levels and targets."""
-    levels = st.session_state["levels"]
-    scenario = base.with_levels({i: {g: v / 100 for g, v in by.items()} for i, by in levels.items()})
+    """The open plan with the levers' levels (fractions, exactly as shown) and targets."""
+    scenario = base.with_levels(st.session_state["levels"])
     for index_id, (score, rank) in st.session_state["targets"].items():
         scenario = scenario.with_targets(index_id, score, rank)
     return scenario
@@ -156,8 +194,7 @@ def open_shipped(stem: str) -> Scenario:
 
 
 def open_new(province: str, year: int, last: dict[str, tuple[float | None, int | None]]) -> Scenario:
-    tables, key = st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
-    return new_plan(open_shipped(DEFAULT_PLAN), province, year, last=last, histories=_histories(key, tables))
+    return new_plan(open_shipped(DEFAULT_PLAN), province, year, last=last, histories=histories())
 
 
 def parse_upload(name: str, data: bytes) -> Scenario:
@@ -178,7 +215,7 @@ def add_table(index_id: str, name: str, data: bytes) -> int:
         table = pd.concat([old[keep], table], ignore_index=True)
     tables[index_id] = table
     st.session_state["tables"] = tables
-    st.session_state["tables_key"] = hashlib.sha1(
+    st.session_state["tables_key"] = hashlib.sha256(
         "".join(f"{i}{t.to_csv()}" for i, t in sorted(tables.items())).encode()
     ).hexdigest()
     return len(table)
@@ -224,9 +261,11 @@ def _try_open(make, origin: dict, *, announce: bool = True) -> bool:
 def init_from_link(view) -> None:  # type: ignore[no-untyped-def]
     """First run of a session: the plan, levers and settings a link asks for, else the defaults."""
     ss = st.session_state
-    ss["lang"] = view.lang or "vi"
-    ss["draws"] = view.draws if view.draws and 100 <= view.draws <= 200_000 else default_draws()
-    ss["seed"] = view.seed if view.seed is not None and view.seed >= 0 else DEFAULT_SEED
+    lang = ss["lang"] = view.lang or "vi"
+    ss["draws"] = _setting_from_link("draws", view.draws, DRAWS_MIN, DRAWS_MAX, default_draws(), lang)
+    ss["seed"] = _setting_from_link("seed", view.seed, 0, SEED_MAX, DEFAULT_SEED, lang)
+    for name, raw in view.ignored:
+        flash("warning", tr("link_unreadable", lang, name=name, value=raw))
     ss.setdefault("tables", {})
     ss.setdefault("tables_key", "")
     opened = False
@@ -254,7 +293,31 @@ def init_from_link(view) -> None:  # type: ignore[no-untyped-def]
         if index_id in plan.indices:
             lo, hi = plan.indices[index_id].spec.bounds
             n = len(engine_for(plan).forecasts[index_id].units)
-            ss["targets"][index_id] = (min(max(score, lo), hi), min(max(rank, 1), n))
+            kept = (min(max(score, lo), hi), min(max(rank, 1), n))
+            if kept != (score, rank):
+                flash("warning", tr("link_target", lang, index=index_id, score=score, rank=rank, n=n))
+            ss["targets"][index_id] = kept
+
+
+def _setting_from_link(name: str, value: int | None, lo: int, hi: int, default: int, lang: str) -> int:
+    """A link's seed or draws if within ``[lo, hi]``; else the default, with a visible warning."""
+    if value is None:
+        return default
+    if lo <= value <= hi:
+        return value
+    flash(
+        "warning",
+        tr(
+            "link_range",
+            lang,
+            name=tr(name, lang),
+            value=value,
+            lo=number(lo, 0, lang),
+            hi=number(hi, 0, lang),
+            used=number(default, 0, lang),
+        ),
+    )
+    return default
 
 
 def process_pending() -> None:
@@ -282,8 +345,6 @@ def process_pending() -> None:
 
 def link_params(base: Scenario) -> dict[str, str]:
     """The query parameters of the view on screen."""
-    from app import share
-
     ss = st.session_state
     origin = ss["origin"]
     new = None
@@ -339,7 +400,14 @@ def cb_create() -> None:
     province, year = ss["new_province"], int(ss["new_year"])
     last: dict[str, tuple[float | None, int | None]] = {}
     for index_id in ("par_index", "sipas", "papi"):
-        score, rank = ss.get(f"new_last_score_{index_id}"), ss.get(f"new_last_rank_{index_id}")
+        lo, hi = LAST_SCORE_RANGE
+        field = f"{tr('last_score', ss.get('lang', 'vi'))} ({index_id})"
+        try:
+            score = parse_number(ss.get(f"new_last_score_{index_id}") or "", field, lo, hi)
+        except NumberError as exc:
+            flash("error", exc.message(ss.get("lang", "vi")))
+            return
+        rank = ss.get(f"new_last_rank_{index_id}")
         if score is not None:
             last[index_id] = (float(score), None if rank is None else int(rank))
     origin = {"kind": "new", "province": province, "year": year, "last": last}
@@ -372,20 +440,15 @@ def cb_delete_saved(plan_id: str, name: str) -> None:
 
 
 def cb_lever(index_id: str, group: str) -> None:
-    st.session_state["levels"][index_id][group] = int(st.session_state[f"w:lv:{index_id}:{group}"])
-
-
-def cb_target(index_id: str) -> None:
-    ss = st.session_state
-    ss["targets"][index_id] = (float(ss[f"w:ts:{index_id}"]), int(ss[f"w:tr:{index_id}"]))
+    st.session_state["levels"][index_id][group] = share.fraction(st.session_state[f"w:lv:{index_id}:{group}"])
 
 
 def cb_all_bau(index_id: str) -> None:
     plan = st.session_state["plan"].indices[index_id]
-    st.session_state["levels"][index_id] = {g.id: round(100 * g.bau) for g in plan.groups}
+    st.session_state["levels"][index_id] = {g.id: g.bau for g in plan.groups}
 
 
 def cb_reset(index_id: str) -> None:
     plan = st.session_state["plan"].indices[index_id]
-    st.session_state["levels"][index_id] = {g.id: round(100 * g.planned) for g in plan.groups}
+    st.session_state["levels"][index_id] = {g.id: g.planned for g in plan.groups}
     st.session_state["targets"][index_id] = (plan.target_score, plan.target_rank)

@@ -15,9 +15,10 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app import share, state  # noqa: E402
+from app import fields, share, state  # noqa: E402
 from app.i18n import tr  # noqa: E402
 from app.panels import compare_tab, export_tab, sidebar  # noqa: E402
+from app.text import plain  # noqa: E402
 from app.views import index_tab, inject_css, overview_tab  # noqa: E402
 from simulator.labels import number  # noqa: E402
 
@@ -40,26 +41,28 @@ scenario = state.current(base)
 try:
     ev = state.evaluate(scenario, int(ss["draws"]), int(ss["seed"]))
 except Exception as exc:  # an engine that cannot be built for this plan: say why, keep the app
-    st.error(tr("bad_file", lang, problem=state.error_text(exc)[1]))
+    st.error(plain(tr("bad_file", lang, problem=state.error_text(exc)[1])))
     st.stop()
 
 head, lang_box, present_box = st.columns([0.66, 0.2, 0.14], vertical_alignment="center")
 with head:
-    st.markdown(f"## {ev.scenario.name}")
+    st.markdown(f"## {plain(ev.scenario.name)}")
     st.caption(
         tr(
             "subtitle",
             lang,
-            province=ev.scenario.province,
+            province=plain(ev.scenario.province),
             year=ev.scenario.year,
             draws=number(ev.unc.draws, 0, lang),
         )
     )
 with lang_box:
+    ss["w:lang"] = lang  # the language lives in ss["lang"]; the radio only edits it (as seed and draws)
     st.radio(
         tr("lang", lang),
         ["vi", "en"],
-        key="lang",
+        key="w:lang",
+        on_change=fields.cb_lang,
         horizontal=True,
         format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
         label_visibility="collapsed",
@@ -68,7 +71,7 @@ with present_box:
     st.toggle(tr("present", lang), key="present")
 
 for kind, text in ss.pop("flash", []):
-    {"error": st.error, "success": st.success, "info": st.info, "warning": st.warning}[kind](text)
+    {"error": st.error, "success": st.success, "info": st.info, "warning": st.warning}[kind](plain(text))
 
 labels = [INDEX_TABS.get(k) or tr(k, lang) for k in TAB_KEYS]
 tabs = st.tabs(labels, key="tab", on_change="rerun")
@@ -85,9 +88,9 @@ for key, tab in zip(TAB_KEYS, tabs, strict=True):
             from app import decisions_tab
 
             try:
-                decisions_tab.render(ev.engine, ev.scenario, ev.unc, lang)
+                decisions_tab.render(ev, lang)
             except Exception as exc:  # an analysis failure must not take the app down
-                st.error(tr("unexpected", lang, kind=state.error_text(exc)[0], problem=exc))
+                st.error(plain(tr("unexpected", lang, kind=state.error_text(exc)[0], problem=exc)))
         elif key == "tab_compare":
             compare_tab(ev, lang, big)
         else:

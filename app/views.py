@@ -5,12 +5,28 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, state
+from app import charts, fields, share, state
 from app.i18n import tr
+from app.numbers import typed
+from app.text import plain
 from simulator import report
 from simulator.labels import number, percent, prob_with_error
 
 INDEX_NAMES = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
+LEVEL_STEP = 0.5  # percentage points per slider step; a plan's own level is kept exactly even off this grid
+
+
+def level_text(fraction: float, lang: str) -> str:
+    """A completion level in percent with all its digits: ``72,5 %`` (vi), ``72.5%`` (en)."""
+    text = share.percent_text(fraction)
+    return f"{text.replace('.', ',')} %" if lang == "vi" else f"{text}%"
+
+
+def level_format(value: float, lang: str) -> str:
+    """The slider's number format: one decimal on the 0.1 grid, else as many (≤ 4) as the level has."""
+    digits = next((d for d in range(1, 5) if abs(round(value, d) - value) < 1e-9), 4)
+    return f"%.{digits}f %%" if lang == "vi" else f"%.{digits}f%%"
+
 
 _CSS = """
 <style>
@@ -172,16 +188,17 @@ def overview_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         st.altair_chart(charts.probability_bars(pd.DataFrame(rows), lang, big, colors), width="stretch")
     with right:
         s = ev.scenario
-        budget = tr("budget_of", lang, budget=f"{number(s.budget, 1, lang)} {s.currency}") if s.budget else ""
-        st.markdown(tr("cost_line", lang, cost=f"{number(s.cost(), 1, lang)} {s.currency}", budget=budget))
+        cur = plain(s.currency)
+        budget = tr("budget_of", lang, budget=f"{number(s.budget, 1, lang)} {cur}") if s.budget else ""
+        st.markdown(tr("cost_line", lang, cost=f"{number(s.cost(), 1, lang)} {cur}", budget=budget))
         st.caption(tr("mc_help", lang, draws=number(ev.unc.draws, 0, lang)))
         if s.notes:
             st.markdown(f"**{tr('plan_notes', lang)}**")
-            st.caption(s.notes)
+            st.caption(plain(s.notes))
         with st.expander(tr("all_assumptions", lang)):
             for index_id in ev.result.indices:
                 st.markdown(f"**{report.text(index_id, lang)}**")
-                st.markdown("\n".join(f"- {a}" for a in assumptions_of(ev, index_id, lang)))
+                st.markdown("\n".join(f"- {plain(a)}" for a in assumptions_of(ev, index_id, lang)))
 
 
 def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
@@ -192,15 +209,12 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
     st.markdown(f"##### {tr('targets', lang)}")
     c1, c2 = st.columns(2)
     score, rank = ss["targets"][index_id]
-    ss[f"w:ts:{index_id}"], ss[f"w:tr:{index_id}"] = float(score), int(rank)
-    c1.number_input(
+    ss[f"w:ts:{index_id}"], ss[f"w:tr:{index_id}"] = typed(score, lang), int(rank)
+    c1.text_input(
         tr("target_score", lang),
-        min_value=float(lo),
-        max_value=float(hi),
-        step=0.5,
-        format="%.2f",
         key=f"w:ts:{index_id}",
-        on_change=state.cb_target,
+        help=tr("typed_help", lang, lo=typed(lo, lang), hi=typed(hi, lang)),
+        on_change=fields.cb_target,
         args=(index_id,),
     )
     c2.number_input(
@@ -209,7 +223,7 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
         max_value=n_units,
         step=1,
         key=f"w:tr:{index_id}",
-        on_change=state.cb_target,
+        on_change=fields.cb_target,
         args=(index_id,),
     )
     st.markdown(f"##### {tr('levers', lang)}")
@@ -217,16 +231,16 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
     box = st.container(height=640 if ss.get("present") else 520, border=False)
     for n, g in enumerate(base.groups, start=1):
         key = f"w:lv:{index_id}:{g.id}"
-        ss[key] = int(ss["levels"][index_id][g.id])
-        bau = round(100 * g.bau)
+        level = ss["levels"][index_id][g.id]
+        ss[key] = float(share.percent_text(level))  # exactly the plan's level, in percent
         name = g.name_vi if lang == "vi" else g.name_en
-        cost = f"{number(scenario.groups[n - 1].cost(ss[key] / 100), 2, lang)} {ev.scenario.currency}"
+        cost = f"{number(scenario.groups[n - 1].cost(level), 2, lang)} {ev.scenario.currency}"
         box.slider(
-            f"{n}. {name} · BAU {percent(g.bau, 0, lang)}",
-            min_value=0,
-            max_value=100,
-            step=1,
-            format="%d %%" if lang == "vi" else "%d%%",
+            f"{n}. {plain(name)} · BAU {percent(g.bau, 0, lang)}",
+            min_value=0.0,
+            max_value=100.0,
+            step=LEVEL_STEP,
+            format=level_format(ss[key], lang),
             key=key,
             on_change=state.cb_lever,
             args=(index_id, g.id),
@@ -235,12 +249,13 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
                 lang,
                 bau=percent(g.bau, 0, lang),
                 rel=percent(g.reliability, 0, lang),
-                weights=", ".join(f"{k} {number(v, 2, lang)}" for k, v in g.weights.items()),
-                cost=cost,
+                weights=", ".join(f"{plain(k)} {number(v, 2, lang)}" for k, v in g.weights.items()),
+                cost=plain(cost),
             ),
         )
         box.markdown(
-            f'<div class="bau-mark"><span style="left:{bau}%">BAU</span></div>', unsafe_allow_html=True
+            f'<div class="bau-mark"><span style="left:{100 * g.bau:.4g}%">BAU</span></div>',
+            unsafe_allow_html=True,
         )
     b1, b2 = st.columns(2)
     b1.button(tr("all_bau", lang), key=f"bau_{index_id}", on_click=state.cb_all_bau, args=(index_id,))
@@ -287,7 +302,7 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
             st.caption(tr("components_assumed", lang))
         notes = assumptions_of(ev, index_id, lang)
         with st.expander("⚠ " + tr("assumptions", lang, n=len(notes))):
-            st.markdown("\n".join(f"- {a}" for a in notes))
+            st.markdown("\n".join(f"- {plain(a)}" for a in notes))
             st.markdown(f"**{tr('groups_assumptions', lang)}**")
             frame = report.levels_frame(ev.scenario, lang)
             st.dataframe(frame[frame["index"] == index_id].drop(columns=["index"]), hide_index=True)

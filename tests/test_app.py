@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app import share
+from app.text import plain
 from simulator.library import PlanLibrary
 from simulator.scenario import load_scenario
 
@@ -36,7 +37,7 @@ def _open_tab(at, label: str):
 def test_loads_on_the_can_tho_plan(app):
     assert not app.exception
     assert not app.error
-    assert any(PLAN_NAME in m.value for m in app.markdown)
+    assert any(plain(PLAN_NAME) in m.value for m in app.markdown)
     values = [m.value for m in app.metric]
     assert len(values) == 3 and all("%" in v and "±" in v for v in values)
     assert [t.label for t in app.tabs][:5] == ["Tổng quan", "PAR INDEX", "SIPAS", "PAPI", "Quyết định"]
@@ -78,7 +79,7 @@ def test_save_and_compare_two_plans(app, tmp_path):
 
 def test_language_switch_to_english(app):
     at = app
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="w:lang").set_value("en").run()
     assert not at.exception
     assert at.tabs[0].label == "Overview"
     assert _metric(at, "P(both targets)").value.count(".") >= 1
@@ -91,13 +92,13 @@ def test_bad_upload_shows_error_and_keeps_the_plan(app):
     at.run()
     assert not at.exception
     assert len(at.error) == 1
-    assert "ke_hoach_loi.toml" in at.error[0].value and "plan.province" in at.error[0].value
-    assert any(PLAN_NAME in m.value for m in at.markdown)
+    assert plain("ke_hoach_loi.toml") in at.error[0].value and plain("plan.province") in at.error[0].value
+    assert any(plain(PLAN_NAME) in m.value for m in at.markdown)
     at.session_state["pending_table"] = ("par_index", "bang.csv", "tỉnh;năm\nCần Thơ;2020\n".encode())
     at.run()
     assert not at.exception
-    assert "bang.csv" in at.error[0].value and "score" in at.error[0].value
-    assert any(PLAN_NAME in m.value for m in at.markdown)
+    assert plain("bang.csv") in at.error[0].value and "score" in at.error[0].value
+    assert any(plain(PLAN_NAME) in m.value for m in at.markdown)
 
 
 def test_results_table_merges_into_history(app):
@@ -126,20 +127,20 @@ def test_link_reopens_levels_targets_and_settings(tmp_path, monkeypatch):
     assert not at.exception
     at = _open_tab(at, "PAPI")
     assert at.slider[1].value == 30
-    assert at.number_input(key="w:ts:papi").value == 44.0 and at.number_input(key="w:tr:papi").value == 25
+    assert at.text_input(key="w:ts:papi").value == "44" and at.number_input(key="w:tr:papi").value == 25
     assert at.session_state["draws"] == 3000 and at.session_state["seed"] == 5
 
 
 def test_share_encode_decode_roundtrip():
     base = load_scenario(Path(APP).parents[1] / "scenarios" / "can_tho_2021.toml")
-    levels = {i: {g.id: round(100 * g.planned) for g in p.groups} for i, p in base.indices.items()}
-    levels["sipas"]["g3_simplify"] = 55
+    levels = {i: {g.id: g.planned for g in p.groups} for i, p in base.indices.items()}
+    levels["sipas"]["g3_simplify"] = 0.555
     targets = {i: (p.target_score, p.target_rank) for i, p in base.indices.items()}
     targets["par_index"] = (87.5, 10)
     params = share.encode(base, levels, targets, plan="can_tho_2021", draws=20000, seed=1, lang="en")
-    assert params["lv"] == "sipas.g3_simplify:55" and params["tg"] == "par_index:87.5:10"
+    assert params["lv"] == "sipas.g3_simplify:55.5" and params["tg"] == "par_index:87.5:10"
     view = share.decode(params)
-    assert view.levels == {"sipas": {"g3_simplify": 55}} and view.targets == {"par_index": (87.5, 10)}
+    assert view.levels == {"sipas": {"g3_simplify": 0.555}} and view.targets == {"par_index": (87.5, 10)}
     assert (view.draws, view.seed, view.lang) == (20000, 1, "en")
     junk = share.decode({"lv": "x:abc,papi.g1:500,:", "tg": "a:b", "lang": "fr", "draws": "many"})
     assert junk.levels == {} and junk.targets == {} and junk.lang is None and junk.draws is None

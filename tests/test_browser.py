@@ -123,6 +123,11 @@ def test_slider_moves_probability_and_screenshot(server):
             assert after != before
             page.wait_for_function("() => location.search.includes('lv=par_index.g1_direction')")
             page.wait_for_timeout(800)
+            query = page.evaluate("() => location.search")  # ten fast key presses: settings stay put
+            assert "seed=2021" in query and "draws=20000" in query, query
+            page.locator(
+                '[data-testid="stCaptionContainer"]', has_text="20.000 lần mô phỏng"
+            ).first.wait_for()
             page.screenshot(path=str(ARTIFACTS / "app.png"))
         finally:
             browser.close()

@@ -1,0 +1,58 @@
+"""Callbacks of the fields whose value lives in session state under its own key.
+
+A field (``w:<name>``) only edits the value; the value itself (``lang``, ``seed``, ``draws``, the
+targets, the budget, goal seek's wanted probability) stays in ``st.session_state`` under a key no
+widget owns, so a rerun that loses a widget's state (an interrupted rerun) cannot reset it to the
+field's default. Typed numbers are read by :func:`app.numbers.parse_number` (83,76 or 83.76).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.i18n import tr
+from app.numbers import NumberError, parse_number
+from app.state import flash
+
+
+def cb_lang() -> None:
+    st.session_state["lang"] = st.session_state["w:lang"]
+
+
+def cb_setting(name: str) -> None:
+    """Seed and draws live under their own keys; the fields (``w:seed``, ``w:draws``) only edit them."""
+    st.session_state[name] = int(st.session_state[f"w:{name}"])
+
+
+def typed_value(text: str, field: str, lo: float, hi: float, old: float | None) -> float | None:
+    """A typed number read the Vietnamese or English way; empty or refused gives ``old`` back.
+
+    A refused value (ambiguous, not a number, out of range) is said in an error box, and the field
+    shows ``old`` again on the next run.
+    """
+    lang = st.session_state.get("lang", "vi")
+    try:
+        value = parse_number(text or "", field, lo, hi)
+    except NumberError as exc:
+        flash("error", exc.message(lang) + " " + tr("num_kept", lang))
+        return old
+    return old if value is None else value
+
+
+def cb_target(index_id: str) -> None:
+    ss = st.session_state
+    old, _ = ss["targets"][index_id]
+    lo, hi = ss["plan"].indices[index_id].spec.bounds
+    score = typed_value(ss[f"w:ts:{index_id}"], tr("target_score", ss.get("lang", "vi")), lo, hi, old)
+    ss["targets"][index_id] = (score, int(ss[f"w:tr:{index_id}"]))
+
+
+def cb_goal_q(record: str) -> None:
+    st.session_state["goal_q"] = (record, int(st.session_state["w:goal_q"]))
+
+
+def cb_budget(plan: str, hi: float) -> None:
+    ss = st.session_state
+    lang = ss.get("lang", "vi")
+    old = ss.setdefault("budgets", {}).get(plan)
+    ss["budgets"][plan] = typed_value(ss["w:budget"], tr("budget", lang), 0.0, hi, old)
