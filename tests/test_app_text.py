@@ -17,7 +17,7 @@ st_testing = pytest.importorskip("streamlit.testing.v1")
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app" / "streamlit_app.py")
-PLAN = (ROOT / "scenarios" / "can_tho_2021.toml").read_text(encoding="utf-8")
+PLAN = (ROOT / "tests" / "data" / "can_tho_2021_v1.toml").read_text(encoding="utf-8")  # levels as fractions
 IMAGE = "![x](http://127.0.0.1:9/pixel.png)"
 HOSTILE = f"{IMAGE} **đậm** :red[đỏ] $x$ <img src=http://127.0.0.1:9/a.png>"
 RAW = ("![x](", "**đậm**", ":red[", "$x$", "](http")
@@ -70,7 +70,9 @@ def test_a_level_of_72_5_percent_is_kept_evaluated_and_saved_exactly(session, tm
     at.button(key="save_plan").click().run()
     saved = PlanLibrary(tmp_path / "plans").entries()[0]
     groups = tomllib.loads(saved.path.read_text(encoding="utf-8"))["indices"]["par_index"]["groups"]
-    assert [g["planned"] for g in groups[:2]] == [0.725, 0.615]
+    assert [groups[g]["planned"] for g in ("g1_direction", "g2_legal")] == [72.5, 61.5]  # v2: percent
+    back = parse_scenario(saved.path.read_text(encoding="utf-8"), "saved").indices["par_index"].groups
+    assert [g.planned for g in back[:2]] == [0.725, 0.615]
     assert at.query_params["lv"] == "par_index.g2_legal:61.5"
 
 
