@@ -152,6 +152,14 @@ def round2(draws: int, csv: str | None) -> None:
     print(markdown(pooled_over(table, RECENT)), "\n")
     if csv:
         table.to_csv(csv, index=False)
+    for k in HORIZONS:
+        for score in ("coverage90", "qs_skill"):
+            rows = table[table["horizon"] == k]
+            wide = rows.pivot(index="year", columns="candidate", values=score)[
+                list(dict.fromkeys(rows["candidate"]))
+            ]
+            print(f"{score} per year, horizon {k}:\n")
+            print(markdown(wide.reset_index().rename(columns=str)), "\n")
     cols = ["year", "n_units", "coverage90", "qs_skill", "crps_skill", "mae", "mae_persistence"]
     for name in dict.fromkeys([chosen, "ar1"]):
         mine = table[table["candidate"] == name]

@@ -155,6 +155,14 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
         past.index_id, last, steps, year, drift=False, reversion=kappa, scale_factor=factor
     )
     spread = s[-1] * np.sqrt(dimensions(past.index_id, year) / dimensions(past.index_id, years[-1]))
+    why = (
+        (
+            "chọn theo kiểm định 2013-2020, giữ lại theo kiểm định 2013-2022, nên nằm trong mẫu",
+            "chosen on the 2013-2020 backtest, kept on the 2013-2022 one, so in-sample there",
+        )
+        if kappa == LEVEL_REVERSION
+        else ("một phương án thử của vòng 2, không được chọn", "a round-2 candidate, not chosen")
+    )
     notes = [
         *prior_notes(past.index_id),
         note(
@@ -162,10 +170,8 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
             "a unit with a gap decays toward the field",
         ),
         note(
-            f"mức trung bình toàn quốc dịch {kappa:g} khoảng cách về trung bình các năm trước "
-            "(chọn theo kiểm định 2013-2022, nên nằm trong mẫu)",
-            f"the level moves {kappa:g} of the way to the mean of its past levels "
-            "(chosen on the 2013-2022 backtest, so in-sample there)",
+            f"mức trung bình toàn quốc dịch {kappa:g} khoảng cách về trung bình các năm trước ({why[0]})",
+            f"the level moves {kappa:g} of the way to the mean of its past levels ({why[1]})",
         ),
     ]
     if spec.level_errors:
