@@ -12,13 +12,14 @@ candidates is ``benchmarks/bench_protocol.py``.
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 
 import numpy as np
 import pandas as pd
 
 from simulator.backtest import backtest, league_experiment
-from simulator.forecast import ForecastShocks, fit_forecast
+from simulator.forecast import ForecastShocks, PanelSpec, fit_forecast
 from simulator.history import load_history
 from simulator.rank_width import league_rank_width
 
@@ -35,6 +36,9 @@ def markdown(table: pd.DataFrame, digits: int = 3) -> str:
 
 
 def main() -> None:
+    if "--timings" in sys.argv[1:]:
+        timings()
+        return
     papi = load_history("papi")
     start = time.perf_counter()
     result = backtest(papi, YEARS, draws=4000, rng=SEED)
@@ -64,20 +68,27 @@ def main() -> None:
             print(res.message("en"))
             print(res.message("vi"))
     print(markdown(pd.DataFrame(widths), 2), "\n")
+    timings()
+
+
+def timings() -> None:
+    """Fit and simulate times of each index (``--timings`` runs only these)."""
     for index_id in ("par_index", "sipas", "papi"):
         print(
             f"{index_id}: fit {fit_ms(index_id):.0f} ms, "
             f"simulate one 4,096-draw block {simulate_block_ms(index_id):.2f} ms"
         )
+    lerr = PanelSpec(level_reversion=0.0, level_errors=True)
+    print(f"papi {lerr.label}: fit {fit_ms('papi', spec=lerr):.0f} ms")
 
 
-def fit_ms(index_id: str, repeats: int = 5) -> float:
+def fit_ms(index_id: str, repeats: int = 5, spec: PanelSpec | None = None) -> float:
     """Median time to fit the 2023 forecast from the shipped history (loaded once, as the app caches)."""
     history = load_history(index_id)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        fit_forecast(history, 2023)
+        fit_forecast(history, 2023, spec=spec)
         times.append(time.perf_counter() - start)
     return 1e3 * statistics.median(times)
 

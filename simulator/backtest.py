@@ -31,6 +31,39 @@ MID_PUBLISHED = 3
 QUANTILE_LEVELS = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
 
 
+@dataclass(frozen=True)
+class PooledSpec:
+    """An equal-weight linear pool of panel forecasts (a round-2 candidate, ``docs/forecast.md`` §0b).
+
+    Every member simulates the same shocks (common random numbers); draw ``i`` is taken from
+    member ``i mod m``, so the pooled sample is an equal mixture of the members' predictive laws.
+    """
+
+    members: tuple[PanelSpec, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.members) < 2:
+            raise InputError("members", "a pool needs at least two panel specs")
+
+    @property
+    def label(self) -> str:
+        """``avg(a, b)`` from the members' labels."""
+        return "avg(" + ", ".join(m.label for m in self.members) + ")"
+
+
+def pooled_simulate(history: History, year: int, pool: PooledSpec, draws: int, rng, origin: int) -> tuple:
+    """Simulated scores ``(draws, N)`` of a :class:`PooledSpec` and its first member's forecast."""
+    fits = [fit_forecast(history, year, regime="panel", origin=origin, spec=m) for m in pool.members]
+    if len({fc.n_params for fc in fits}) != 1:
+        raise InputError("members", "pooled specs must share their parameter shocks (same n_params)")
+    shocks = fits[0].draw_shocks(draws, rng)
+    out = fits[0].simulate(shocks=shocks)
+    pick = np.arange(draws) % len(fits)
+    for j, fc in enumerate(fits[1:], start=1):
+        out[pick == j] = fc.simulate(shocks=shocks)[pick == j]
+    return out, fits[0]
+
+
 def pinball(quantiles: np.ndarray, observed: np.ndarray, levels=QUANTILE_LEVELS) -> np.ndarray:
     """Quantile score per unit: mean over ``levels`` of ``rho_tau(y - q_tau)``.
 
@@ -140,13 +173,16 @@ def _score_year(
     history: History, year: int, draws: int, rng, regime: str, horizon: int = 1, spec=None
 ) -> dict:
     origin = year - horizon
-    fc = fit_forecast(history, year, regime=regime, origin=origin, spec=spec)
+    if isinstance(spec, PooledSpec):
+        sims, fc = pooled_simulate(history, year, spec, draws, rng, origin)
+    else:
+        fc = fit_forecast(history, year, regime=regime, origin=origin, spec=spec)
     observed = history.matrix("score", (year,))[0]
     last, change_sd = _persistence(history.before(origin + 1), year)
     ok = np.isfinite(observed) & np.isfinite(last)
     if not ok.any():
         raise InputError("years", f"no {history.index_id} scores in {year} to compare with")
-    sims = fc.simulate(draws, rng)[:, ok]
+    sims = (sims if isinstance(spec, PooledSpec) else fc.simulate(draws, rng))[:, ok]
     y = observed[ok]
     q = np.quantile(sims, QUANTILE_LEVELS, axis=0)
     lo, hi = q[0], q[-1]
@@ -263,7 +299,7 @@ def protocol(
     history: History,
     years: Iterable[int],
     horizons: Iterable[int],
-    specs: dict[str, PanelSpec],
+    specs: dict[str, PanelSpec | PooledSpec],
     *,
     draws: int = 4000,
     rng=None,

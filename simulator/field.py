@@ -18,6 +18,7 @@ LEVEL_STEP_PRIOR = {"papi": 0.1, "par_index": 1.5, "sipas": 1.5}  # prior sd, ye
 LEVEL_PRIOR_DF = 3.0  # weight of that prior, in pseudo-changes
 SPREAD_STEP_PRIOR = 0.1  # prior sd of the yearly change of the log cross-sectional sd
 NEW_DIMENSION_RANGE = (1.0, 10.0)  # a never-observed dimension's national mean: uniform on its scale
+LEVEL_ERROR_PRIOR_WEIGHT = 3.0  # pseudo-errors at ratio 1 when the level scale is fitted from errors
 
 
 def dimensions(index_id: str, year: int) -> int:
@@ -75,6 +76,7 @@ def level_forecast(
     *,
     drift: bool,
     reversion: float = 0.0,
+    scale_factor: float = 1.0,
 ) -> tuple[float, float, float]:
     """Location ``L_T``, scale and degrees of freedom of the national level (random walk).
 
@@ -89,8 +91,32 @@ def level_forecast(
     mean of the past levels chained by the changes (``l_last - sum of later changes``). At a
     definition break (assumption) each of the ``D_T - D_last`` new dimensions has a national mean
     uniform on the dimension's scale (:data:`NEW_DIMENSION_RANGE`): mean ``(a + b)/2`` and variance
-    ``(b - a)^2/12`` each, added to the old dimensions' ``D_last l_T``.
+    ``(b - a)^2/12`` each, added to the old dimensions' ``D_last l_T``. ``scale_factor`` multiplies
+    the sd of ``l_T`` (a calibration from past level errors, :func:`level_error_factor`).
     """
+    centre, var, df = level_walk(index_id, last, steps, year, drift=drift, reversion=reversion)
+    var *= scale_factor**2
+    d_target, d_last = dimensions(index_id, year), dimensions(index_id, last[0])
+    new, (a, b) = max(d_target - d_last, 0), NEW_DIMENSION_RANGE
+    if new:
+        return (
+            d_last * centre + new * (a + b) / 2,
+            float(np.sqrt(d_last**2 * var + new * (b - a) ** 2 / 12)),
+            float(df),
+        )
+    return d_target * centre, float(d_target * np.sqrt(var)), float(df)
+
+
+def level_walk(
+    index_id: str,
+    last: tuple[int, float, float],
+    steps: list[tuple[int, float, float]],
+    year: int,
+    *,
+    drift: bool,
+    reversion: float = 0.0,
+) -> tuple[float, float, float]:
+    """Centre, variance and degrees of freedom of the per-dimension level ``l_T`` (no break term)."""
     t_last, l_last, var_last = last
     s0 = LEVEL_STEP_PRIOR.get(index_id, 1.5)
     g, c, m = (np.array([st[i] for st in steps], dtype=float) for i in range(3))
@@ -103,15 +129,46 @@ def level_forecast(
     var = s2 * (h + (h * h / np.sum(w * g * g) if use_drift else 0.0)) + var_last
     chained = l_last - np.concatenate([[0.0], np.cumsum(c[::-1])])
     centre = l_last + delta * h + reversion * (float(np.mean(chained)) - l_last)
-    d_target, d_last = dimensions(index_id, year), dimensions(index_id, t_last)
-    new, (a, b) = max(d_target - d_last, 0), NEW_DIMENSION_RANGE
-    if new:
-        return (
-            d_last * centre + new * (a + b) / 2,
-            float(np.sqrt(d_last**2 * var + new * (b - a) ** 2 / 12)),
-            float(df),
+    return float(centre), float(var), float(df)
+
+
+def level_error_factor(
+    index_id: str,
+    levels: list[tuple[int, float]],
+    steps: dict[int, tuple[int, float, float]],
+    *,
+    drift: bool,
+    reversion: float,
+) -> tuple[float, int]:
+    """Ratio of the realised to the forecast sd of past one-year-ahead level errors, and their count.
+
+    Notes
+    -----
+    ``levels[j] = (t_j, l_j)``; ``steps[j]`` is the change from ``j - 1`` to ``j``. From every
+    origin ``j`` followed by a one-year step, the level forecast made with the steps up to ``j``
+    (:func:`level_walk`) has centre ``c_j`` and sd ``s_j`` (Student-t, ``nu_j`` degrees of freedom);
+    the standardised error is ``u_j = (l_j + step_(j+1) - c_j)/s_j``. The factor is
+    ``sqrt((w0 + sum u_j^2)/(w0 + n))`` with ``w0`` = :data:`LEVEL_ERROR_PRIOR_WEIGHT` pseudo-errors
+    at 1 (assumption: shrinks toward the random walk's own scale).
+    """
+    u = []
+    for j in range(len(levels) - 1):
+        nxt = steps.get(j + 1)
+        if nxt is None or nxt[0] != 1:
+            continue
+        past = [steps[i] for i in sorted(steps) if i <= j]
+        centre, var, df = level_walk(
+            index_id,
+            (levels[j][0], levels[j][1], 0.0),
+            past,
+            levels[j][0] + 1,
+            drift=drift,
+            reversion=reversion,
         )
-    return d_target * centre, float(d_target * np.sqrt(var)), float(df)
+        sd = np.sqrt(var * df / (df - 2.0))
+        u.append((levels[j][1] + nxt[1] - centre) / sd)
+    w0 = LEVEL_ERROR_PRIOR_WEIGHT
+    return float(np.sqrt((w0 + float(np.sum(np.square(u)))) / (w0 + len(u)))), len(u)
 
 
 def spread_logsd(index_id: str, from_year: int, year: int, base_var: float, steps: np.ndarray) -> float:

@@ -18,9 +18,11 @@ import statsmodels.api as sm
 
 from simulator.errors import InputError
 from simulator.field import (
+    LEVEL_ERROR_PRIOR_WEIGHT,
     dimensions,
     field_parts,
     latest_observed,
+    level_error_factor,
     level_forecast,
     note,
     prior_notes,
@@ -52,21 +54,38 @@ class PanelSpec:
         A year-level random effect on persistence, with innovations that keep the field's variance.
     mixture : bool
         A variance factor of the unit innovations common to all units of a draw.
+    level_reversion : float
+        Share ``kappa`` (0..1) of the gap to the mean of the past levels that the level forecast
+        closes (round-2 candidates 0, 0.25, 0.5; ``docs/forecast.md`` §0b).
+    level_errors : bool
+        Scale the common (level) shock by the ratio of the realised to the forecast sd of the past
+        one-year-ahead level errors (:func:`simulator.field.level_error_factor`).
     """
 
     unit_mean: str = "none"
     year_effect: bool = False
     mixture: bool = False
+    level_reversion: float = LEVEL_REVERSION
+    level_errors: bool = False
 
     def __post_init__(self) -> None:
         if self.unit_mean not in UNIT_MEANS:
             raise InputError("unit_mean", f"{self.unit_mean!r}; expected one of {', '.join(UNIT_MEANS)}")
+        if not 0.0 <= self.level_reversion <= 1.0:
+            raise InputError("level_reversion", f"{self.level_reversion!r}; expected a share in 0..1")
 
     @property
     def label(self) -> str:
-        """Short name used in the backtest tables, e.g. ``mean+re``."""
+        """Short name used in the backtest tables, e.g. ``mean+re`` or ``ar1-k0+lerr``."""
         base = {"equal": "mean", "discounted": "discounted", "none": "ar1"}[self.unit_mean]
-        return base + ("+re" if self.year_effect else "") + ("+mix" if self.mixture else "")
+        if self.level_reversion != LEVEL_REVERSION:
+            base += f"-k{self.level_reversion:g}"
+        return (
+            base
+            + ("+re" if self.year_effect else "")
+            + ("+mix" if self.mixture else "")
+            + ("+lerr" if self.level_errors else "")
+        )
 
 
 def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
@@ -114,7 +133,7 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
         design[i] = phi ** (k - 1) * np.array(row)
         position_sd[i] = sigma * np.sqrt(np.sum(phi ** (2 * np.arange(k))))
     dims, d = _dimension_means(past, years), np.array([dimensions(past.index_id, y) for y in years])
-    steps, log_steps = [], []
+    step_at, log_steps = {}, []
     for j in range(1, len(years)):
         gap, both = (
             years[j] - years[j - 1],
@@ -123,14 +142,27 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
         if d[j] == d[j - 1]:
             log_steps.append(np.log(s[j] / s[j - 1]) / np.sqrt(gap))
         if both is not None and both.shape[1]:  # the change of the dimensions both years share
-            steps.append((gap, float(np.mean(both.iloc[1] - both.iloc[0])), 0.0))
+            step_at[j] = (gap, float(np.mean(both.iloc[1] - both.iloc[0])), 0.0)
         elif d[j] == d[j - 1]:
-            steps.append((gap, float(m[j] - m[j - 1]) / d[j], 0.0))
+            step_at[j] = (gap, float(m[j] - m[j - 1]) / d[j], 0.0)
+    steps = [step_at[j] for j in sorted(step_at)]
     last = (years[-1], m[-1] / d[-1], 0.0)
+    kappa, factor = spec.level_reversion, 1.0
+    if spec.level_errors:
+        levels = [(years[j], m[j] / d[j]) for j in range(len(years))]
+        factor, n_errors = level_error_factor(past.index_id, levels, step_at, drift=False, reversion=kappa)
     level, scale, df = level_forecast(
-        past.index_id, last, steps, year, drift=False, reversion=LEVEL_REVERSION
+        past.index_id, last, steps, year, drift=False, reversion=kappa, scale_factor=factor
     )
     spread = s[-1] * np.sqrt(dimensions(past.index_id, year) / dimensions(past.index_id, years[-1]))
+    why = (
+        (
+            "chọn theo kiểm định 2013-2020, giữ lại theo kiểm định 2013-2022, nên nằm trong mẫu",
+            "chosen on the 2013-2020 backtest, kept on the 2013-2022 one, so in-sample there",
+        )
+        if kappa == LEVEL_REVERSION
+        else ("một phương án thử của vòng 2, không được chọn", "a round-2 candidate, not chosen")
+    )
     notes = [
         *prior_notes(past.index_id),
         note(
@@ -138,12 +170,21 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
             "a unit with a gap decays toward the field",
         ),
         note(
-            f"mức trung bình toàn quốc dịch {LEVEL_REVERSION:g} khoảng cách về trung bình các năm trước "
-            "(chọn theo kiểm định 2013-2020, nên nằm trong mẫu)",
-            f"the level moves {LEVEL_REVERSION:g} of the way to the mean of its past levels "
-            "(chosen on the 2013-2020 backtest, so in-sample there)",
+            f"mức trung bình toàn quốc dịch {kappa:g} khoảng cách về trung bình các năm trước ({why[0]})",
+            f"the level moves {kappa:g} of the way to the mean of its past levels ({why[1]})",
         ),
     ]
+    if spec.level_errors:
+        notes.append(
+            note(
+                f"độ lệch chuẩn của cú sốc chung nhân {factor:.2f}, tỉ số giữa sai số dự báo mức trung "
+                f"bình thực tế và dự kiến của {n_errors} năm trước (co về 1 với trọng số "
+                f"{LEVEL_ERROR_PRIOR_WEIGHT:g})",
+                f"the common shock's sd is multiplied by {factor:.2f}, the ratio of the realised to the "
+                f"forecast sd of {n_errors} past one-year level errors (shrunk to 1 with weight "
+                f"{LEVEL_ERROR_PRIOR_WEIGHT:g})",
+            )
+        )
     if dimensions(past.index_id, year) != dimensions(past.index_id, years[-1]):
         notes.append(
             note(
