@@ -34,12 +34,16 @@ from simulator.targets import RANK_KINDS, Target, parse_target
 from simulator.text import printable
 from simulator.units import UnitRegistry, units_for_year
 
-_PLAN_KEYS = {"name", "province", "year", "budget", "currency", "notes"}
+_PLAN_KEYS = {"name", "province", "year", "budget", "currency", "notes", "calibration_percentile"}
+CALIBRATED = "calibrated"
+CALIBRATION_PERCENTILE = 90.0
+CALIBRATION_RANGE = (50.0, 99.5)
 _INDEX_KEYS = {
     "definition",
     "target_score",
     "target_rank",
     "effectiveness",
+    "calibration_percentile",
     "last_score",
     "last_rank",
     "last_components",
@@ -102,6 +106,8 @@ class IndexPlan:
     last_components: dict[str, float] = field(default_factory=dict)
     definition: str = ""
     target: Target | None = None
+    calibrated: bool = False
+    calibration_percentile: float = CALIBRATION_PERCENTILE
 
     @property
     def planned(self) -> np.ndarray:
@@ -179,11 +185,13 @@ class Scenario:
                 "definition": p.definition or f"{p.spec.id}_{p.spec.version}",
                 "target_score": p.target_score,
                 "target_rank": p.target_rank,
-                "effectiveness": {
+                "effectiveness": CALIBRATED if p.calibrated else {
                     "mean": p.effectiveness_mean,
                     "concentration": p.effectiveness_concentration,
                 },
             }
+            if p.calibrated and p.calibration_percentile != CALIBRATION_PERCENTILE:
+                t["calibration_percentile"] = p.calibration_percentile
             if p.target is not None and p.target.kind != "absolute":
                 del t["target_rank" if p.target.kind in RANK_KINDS else "target_score"]
                 t["target"] = p.target.to_dict()
@@ -303,6 +311,8 @@ def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, sources:
     check_keys(plan, "plan", _PLAN_KEYS)
     year = take(plan, "year", "plan", int, lo=PLAN_YEARS[0], hi=PLAN_YEARS[1])
     registry = units or units_for_year(year)
+    percentile = take(plan, "calibration_percentile", "plan", float, default=CALIBRATION_PERCENTILE,
+                      lo=CALIBRATION_RANGE[0], hi=CALIBRATION_RANGE[1])
     province = registry.resolve(take(plan, "province", "plan", str), "plan.province")
     indices_raw = take(raw, "indices", "", dict)
     if not indices_raw:
@@ -314,7 +324,9 @@ def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, sources:
             where = f"indices.{index_id}"
             table = take(indices_raw, index_id, "indices", dict)
             fields = (len(registry), len(units_for_year(year - 1)))
-            indices[index_id] = _index_plan(index_id, table, where, year, fields, sources, version)
+            indices[index_id] = _index_plan(
+                index_id, table, where, year, fields, sources, version, percentile
+            )
     return Scenario(
         name=take(plan, "name", "plan", str, default=f"{province} {year}"),
         province=province,
@@ -359,14 +371,14 @@ def _index_plan(
     fields: tuple[int, int],
     sources: _Sources,
     version: int,
+    percentile: float = CALIBRATION_PERCENTILE,
 ) -> IndexPlan:
     n_units, last_n_units = fields
     check_keys(t, where, _INDEX_KEYS | (set(_DEFAULTS) if version == 2 else set()))
     definition = take(t, "definition", where, str, default="")
     spec = _resolve_spec(index_id, definition, f"{where}.definition", year, sources.definitions)
     lo, hi = spec.bounds
-    eff = take(t, "effectiveness", where, dict, default={})
-    check_keys(eff, f"{where}.effectiveness", _EFFECT_KEYS)
+    eff, calibrated = _effectiveness(t, where)
     groups_raw = _groups(t, where, version)
     if not groups_raw:
         raise InputError(f"{where}.groups", "at least one task group is required")
@@ -422,7 +434,25 @@ def _index_plan(
         last_score=take(t, "last_score", where, float, default=None, lo=lo, hi=hi),
         last_rank=last_rank,
         last_components={k: float(v) for k, v in last_components.items()},
+        calibrated=calibrated,
+        calibration_percentile=take(
+            t, "calibration_percentile", where, float, default=percentile, lo=CALIBRATION_RANGE[0],
+            hi=CALIBRATION_RANGE[1],
+        ),
     )
+
+
+def _effectiveness(t: dict[str, Any], where: str) -> tuple[dict[str, Any], bool]:
+    """The effectiveness table, and whether it is calibrated (absent, or the string "calibrated")."""
+    raw = t.get("effectiveness", CALIBRATED)
+    if isinstance(raw, str):
+        if raw != CALIBRATED:
+            problem = f'must be a table {{mean, concentration}} or the text "{CALIBRATED}"'
+            raise InputError(f"{where}.effectiveness", problem)
+        return {}, True
+    eff = take(t, "effectiveness", where, dict)
+    check_keys(eff, f"{where}.effectiveness", _EFFECT_KEYS)
+    return eff, False
 
 
 def _resolve_spec(index_id: str, definition: str, where: str, year: int, sent: Definitions) -> IndexSpec:
