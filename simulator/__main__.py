@@ -64,15 +64,20 @@ def _with_sets(scenario, sets: list[tuple[str, float]]):  # type: ignore[no-unty
 
 def cmd_run(args: argparse.Namespace) -> int:
     from simulator.engine import Engine
+    from simulator.outside_view import outside_views
 
     scenario = _with_sets(_load(args), args.set)
     engine = Engine.from_scenario(scenario)
     unc = engine.uncertainties(args.draws, args.seed)
     result = engine.run(unc, scenario)
+    views = outside_views(engine, unc, scenario, result)
     if args.csv or args.xlsx or args.html:
         _export(args, scenario, engine, unc, result)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        out = result.to_dict()
+        for index_id, view in views.items():
+            out["indices"][index_id]["outside_view"] = view.to_dict()
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     lang = args.lang
     print(
@@ -98,6 +103,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         width = max(len(a) for a, _ in rows)
         for a, b in rows:
             print(f"  {a:<{width}}  {b}")
+        for line in views[index_id].lines(lang):
+            print(f"  {line}")
     print(f"\n{t('mc_note', lang)}")
     return 0
 

@@ -119,6 +119,10 @@ class OutsideView:
             return f"Kế hoạch giả định mức tăng mà chỉ {pct} % tỉnh-năm từng đạt."
         return f"The plan assumes a gain that only {share:.1f} % of province-years have ever achieved."
 
+    def lines(self, lang: str = "vi") -> list[str]:
+        """The outside view in plain words, one line each (CLI and brief)."""
+        return _lines(self, lang)
+
     def to_dict(self) -> dict:
         out = {
             "gain_mean": self.gain_mean,
@@ -248,7 +252,8 @@ def outside_views(engine, unc, scenario, result, calibrations=None) -> dict[str,
 def plan_base_rate(index_id: str, first: tuple[int, int] | None, res, year: int) -> BaseRate:  # type: ignore[no-untyped-def]
     """The base rate of reaching both of ``res``'s targets from the starting rank ``first``."""
     if first is None:
-        return BaseRate(None, 0, f"{index_id}: the province's last rank is not known")
+        why_vi = "chưa biết thứ hạng năm trước của tỉnh"
+        return BaseRate(None, 0, "the province's last rank is not known", why_vi)
     history = load_history(index_id)
     era = dimensions(index_id, year) if index_id == "papi" else None
     rate = base_rate(
@@ -260,10 +265,54 @@ def plan_base_rate(index_id: str, first: tuple[int, int] | None, res, year: int)
         era_dimensions=era,
     )
     if rate.p_both is None and index_id != "papi":
-        why = (f"{index_id}: the ministry publishes too few scores a year for comparable province-years "
-               f"({rate.why})")
-        return BaseRate(None, rate.n, why)
+        why = f"the ministry publishes too few scores a year: {rate.n} comparable province-years"
+        why_vi = f"Bộ chỉ công bố ít điểm số mỗi năm: chỉ có {rate.n} tỉnh-năm tương đương"
+        return BaseRate(None, rate.n, why, why_vi)
     return rate
+
+
+
+
+def _num(x: float, digits: int, lang: str) -> str:
+    text = f"{x:,.{digits}f}"
+    return text.replace(",", "\u00a0").replace(".", ",") if lang == "vi" else text
+
+
+_LINES = {
+    "vi": {
+        "head": "Góc nhìn lịch sử: mức tăng so với hiện trạng {gain} điểm, phân vị {pct} của {ref}",
+        "rate": "Tỷ lệ nền: {rate} % trong {n} tỉnh-năm xuất phát tương tự đạt cả hai mục tiêu",
+        "norate": "Tỷ lệ nền: không đủ dữ liệu ({why})",
+        "eff": " (hiệu quả hiệu chỉnh = {e})",
+    },
+    "en": {
+        "head": "Outside view: gain over the status quo {gain} points, percentile {pct} of {ref}",
+        "rate": "Base rate: {rate} % of {n} province-years from a similar start reached both targets",
+        "norate": "Base rate: not enough data ({why})",
+        "eff": " (calibrated effectiveness = {e})",
+    },
+}
+
+
+def _lines(view: OutsideView, lang: str = "vi") -> list[str]:
+    lang = "vi" if lang == "vi" else "en"
+    words = _LINES[lang]
+    sign = "+" if view.gain_mean >= 0 else ""
+    gain = f"{sign}{_num(view.gain_mean, 2, lang)} ± {_num(view.gain_mc_se, 2, lang)}"
+    pct = _num(view.gain_percentile, 0, lang)
+    out = [words["head"].format(gain=gain, pct=pct, ref=view.reference.describe(lang))]
+    if view.base.p_both is not None:
+        out.append(words["rate"].format(rate=_num(100 * view.base.p_both, 1, lang), n=view.base.n))
+    else:
+        out.append(words["norate"].format(why=view.base.why_vi if lang == "vi" else view.base.why))
+    if view.calibration is not None:
+        c = view.calibration
+        q, top = _num(c.percentile, 0, lang), _num(100 - c.percentile, 0, lang)
+        text = ASSUMPTION_CALIBRATION[lang].format(q=q, top=top)
+        out.append(text + words["eff"].format(e=_num(c.effectiveness, 3, lang)))
+    if view.flagged:
+        out.append("⚠ " + view.flag_text(lang))
+    return out
 
 
 __all__ = [

@@ -69,8 +69,8 @@ class ReferenceClass:
         ``"papi"`` when the class is PAPI's standardised one rescaled to ``index_id``.
     scale : float
         Points per field sd used for the rescaling (1.0 when not borrowed).
-    conditioned : str
-        How the class was narrowed (``""`` when it was not).
+    band : tuple of float, optional
+        The band of starting rank shares the class was narrowed to (``None`` when it was not).
     """
 
     index_id: str
@@ -79,7 +79,7 @@ class ReferenceClass:
     years: tuple[int, ...]
     borrowed_from: str | None = None
     scale: float = 1.0
-    conditioned: str = ""
+    band: tuple[float, float] | None = None
 
     @property
     def n(self) -> int:
@@ -109,15 +109,16 @@ class ReferenceClass:
                 f"{self.n} tỉnh-năm {yrs}: {what}")
             if self.borrowed_from:
                 text += f", quy đổi theo độ lệch chuẩn của cả nước ({self.scale:.2f} điểm)".replace(".", ",")
-            if self.conditioned:
-                text += f"; {self.conditioned}"
+            if self.band:
+                lo, hi = self.band
+                text += f"; xuất phát từ hạng {lo:.0%}–{hi:.0%} của cả nước"
             return text
         text = f"{self.n} PAPI province-years {yrs}: {what}" if self.borrowed_from else (
             f"{self.n} province-years {yrs}: {what}")
         if self.borrowed_from:
             text += f", rescaled by the field sd ({self.scale:.2f} points)"
-        if self.conditioned:
-            text += f"; {self.conditioned}"
+        if self.band:
+            text += f"; starting from {self.band[0]:.0%}–{self.band[1]:.0%} of the field's ranks"
         return text
 
     def to_dict(self) -> dict:
@@ -128,7 +129,7 @@ class ReferenceClass:
             "years": list(self.years),
             "borrowed_from": self.borrowed_from,
             "scale": self.scale,
-            "conditioned": self.conditioned,
+            "start_rank_share_band": list(self.band) if self.band else None,
             "p10": self.quantile(0.1),
             "p50": self.quantile(0.5),
             "p90": self.quantile(0.9),
@@ -234,13 +235,13 @@ def build_class(
     if era_dimensions is not None and target_scale is None and len(rows):
         src = source_index or index_id
         rows = rows[[dimensions(src, int(y)) == era_dimensions for y in rows["year"]]]
-    conditioned = ""
+    band = None
     if start_rank_share is not None and len(rows):
         lo, hi = start_rank_share - START_BAND, start_rank_share + START_BAND
-        band = rows[(rows["start_rank_share"] >= lo) & (rows["start_rank_share"] <= hi)]
-        if len(band) >= MIN_CLASS:
-            rows = band
-            conditioned = f"start rank share {max(lo, 0):.2f}–{min(hi, 1):.2f}"
+        near = rows[(rows["start_rank_share"] >= lo) & (rows["start_rank_share"] <= hi)]
+        if len(near) >= MIN_CLASS:
+            rows = near
+            band = (max(lo, 0.0), min(hi, 1.0))
     if rows.empty:
         where = f"{index_id} reference class"
         raise InputError(where, "no consecutive pairs of the same unit in the history")
@@ -256,7 +257,7 @@ def build_class(
         years=tuple(sorted({int(y) for y in rows["year"]})),
         borrowed_from=source_index if target_scale is not None else None,
         scale=scale,
-        conditioned=conditioned,
+        band=band,
     )
 
 
@@ -305,6 +306,7 @@ class BaseRate:
     p_both: float | None
     n: int
     why: str = ""
+    why_vi: str = ""
 
     def to_dict(self) -> dict:
         return {"p_both": self.p_both, "n": self.n, "why": self.why}
@@ -335,7 +337,12 @@ def base_rate(
     share = start_rank / n_units
     near = table[(table["start_rank_share"] - share).abs() <= START_BAND] if len(table) else table
     if len(near) < min_pairs:
-        return BaseRate(None, len(near), f"only {len(near)} comparable province-years (need {min_pairs})")
+        return BaseRate(
+            None,
+            len(near),
+            f"only {len(near)} comparable province-years (need {min_pairs})",
+            f"chỉ có {len(near)} tỉnh-năm tương đương (cần {min_pairs})",
+        )
     row_of = {y: i for i, y in enumerate(years)}
     col_of = {u: j for j, u in enumerate(history.units.names)}
     keys = zip(near["year"], near["unit"], strict=True)

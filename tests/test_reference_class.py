@@ -72,9 +72,9 @@ def test_conditioning_narrows_only_when_the_band_is_large_enough() -> None:
         }
     )
     top = build_class(t, "papi", kind="one_year_change", start_rank_share=0.1)
-    assert top.n >= 60 and np.all(top.values == 1.0) and top.conditioned
+    assert top.n >= 60 and np.all(top.values == 1.0) and top.band
     nowhere = build_class(t, "papi", kind="one_year_change", start_rank_share=0.45)
-    assert nowhere.n == n and not nowhere.conditioned
+    assert nowhere.n == n and nowhere.band is None
 
 
 def test_borrowed_class_is_standardised_and_rescaled() -> None:
