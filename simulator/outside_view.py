@@ -201,12 +201,13 @@ def _share(start: tuple[int, int] | None) -> float | None:
     return None if start is None else start[0] / start[1]
 
 
-def calibrate_scenario(engine, unc, scenario, percentiles: dict[str, float]):  # type: ignore[no-untyped-def]
+def calibrate_scenario(engine, unc, scenario, percentiles: dict[str, float], classes=None):  # type: ignore[no-untyped-def]
     """Calibrated effectiveness for the indices named in ``percentiles`` (``{index: q}``).
 
     Indices are calibrated in the engine's evaluation order (a feeding index first, so that the
-    gain of the index it feeds includes the feed at its calibrated value). Returns the plan with
-    the calibrated means and ``{index: Calibration}``.
+    gain of the index it feeds includes the feed at its calibrated value). ``classes`` may give an
+    index's reference class (default: :func:`reference_class` from the shipped history). Returns
+    the plan with the calibrated means and ``{index: Calibration}``.
     """
     bau = engine.run(unc, scenario.at_bau())
     out: dict[str, Calibration] = {}
@@ -214,8 +215,10 @@ def calibrate_scenario(engine, unc, scenario, percentiles: dict[str, float]):  #
     order = [i for i in getattr(engine, "order", tuple(scenario.indices)) if i in percentiles]
     for index_id in order:
         q = percentiles[index_id]
-        share = _share(start_share(engine, index_id, scenario.indices[index_id], scenario.year))
-        cls = reference_class(index_id, scenario.year, start_rank_share=share)
+        cls = (classes or {}).get(index_id)
+        if cls is None:
+            share = _share(start_share(engine, index_id, scenario.indices[index_id], scenario.year))
+            cls = reference_class(index_id, scenario.year, start_rank_share=share)
         target = cls.quantile(q / 100.0)
 
         def gain_at(e: float, index_id: str = index_id, full=full) -> float:  # type: ignore[no-untyped-def]
