@@ -124,7 +124,7 @@ def test_slopes_are_the_linear_part(engine: Engine, plan: Scenario) -> None:
     x = np.clip(resp.bau + 0.1, 0, 1)
     for i in plan.indices:
         linear = resp.score(resp.bau, i) + resp.slopes(i) @ (x - resp.bau)
-        assert np.allclose(np.clip(linear, *resp.parts[i].bounds), resp.score(x, i), atol=1e-4)
+        assert np.allclose(np.clip(linear, *resp.bounds(i)), resp.score(x, i), atol=1e-4)
 
 
 def test_tornado_signs_order_and_brackets(engine: Engine, plan: Scenario) -> None:
