@@ -51,7 +51,7 @@ from simulator.scenario import IndexPlan, Scenario
 STREAMS = ("sipas", "par_index", "papi")  # child stream of each index (fixed: a seed keeps its numbers)
 BLOCK = 4096  # draws of a baseline built at once: bounds the temporary memory, leaves results unchanged
 STORE = np.float32  # storage type of pre-drawn inputs (halves the memory of a cached record)
-BASELINES_KEPT = 2  # baselines an engine keeps (the plan and its status quo share one record)
+BASELINES_KEPT = 2  # baselines an engine keeps (the plan, its status quo and analyses share one)
 
 
 class PlanStructureError(InputError):
@@ -253,9 +253,8 @@ class Engine:
             if kept_unc is unc:
                 return kept
         out: dict[str, IndexBaseline] = {}
-        deviations: dict[str, np.ndarray] = {}
         for index_id in self.order:
-            out[index_id], deviations[index_id] = self._index_baseline(index_id, unc, out, deviations)
+            out[index_id] = self._index_baseline(index_id, unc, out)
         self._kept.append((unc, out))
         del self._kept[:-BASELINES_KEPT]
         return out
@@ -314,9 +313,8 @@ class Engine:
         index_id: str,
         unc: Uncertainties,
         built: dict[str, IndexBaseline],
-        deviations: dict[str, np.ndarray],
-    ) -> tuple[IndexBaseline, np.ndarray]:
-        """The baseline of one index and every unit's deviation from its forecast mean (for feeds)."""
+    ) -> IndexBaseline:
+        """The baseline of one index; ``built`` holds the baselines of the indices feeding it."""
         fc = self.forecasts[index_id]
         focal = self.focal[index_id]
         spec = self.scenario.indices[index_id].spec
@@ -336,8 +334,7 @@ class Engine:
         unit_scale = np.sqrt(np.clip(1 - extra_unit / np.maximum(unit_var, 1e-12), 0.0, 1.0))
         common_scale = float(np.sqrt(max(0.0, 1 - extra_common / max(fc.common_sd**2, 1e-12))))
         n_draws, n_units, s_count = unc.draws, len(fc.units), len(spec.subcriteria)
-        peers = np.empty((n_draws, n_units))
-        dev = np.empty((n_draws, n_units))
+        peers = np.empty((n_draws, n_units), dtype=STORE)
         pre = np.empty(n_draws)
         base_pts = np.empty((n_draws, s_count))
         points0_sum = np.zeros(s_count)
@@ -356,7 +353,7 @@ class Engine:
                 )
             coupled_points = None
             if source is not None:
-                scores += focal.coupled_scale * deviations[source][block]
+                scores += focal.coupled_scale * _deviations(built[source], self.forecasts[source], block)
                 coupled_points = focal.coupled_scale * built[source].bau_score[block]
             bau_total = scores[:, focal.position].copy()
             points = bau_points(focal, spec, bau_total, coupled_points)
@@ -366,7 +363,6 @@ class Engine:
             pre[block] = bau_total + noise.sum(axis=1)
             np.clip(scores, lo, hi, out=scores)
             scores[:, focal.position] = np.clip(pre[block], lo, hi)
-            dev[block] = scores - fc.mean[None, :]
             scores[:, focal.position] = -np.inf
             peers[block] = scores
         a0 = np.clip((base_pts - spec.lo) / width, 0.0, 1.0)
@@ -387,7 +383,14 @@ class Engine:
             feed_scale=focal.coupled_scale if source else 0.0,
             components_assumed=focal.spread_by_maxima,
         )
-        return baseline, dev
+        return baseline
+
+
+def _deviations(base: IndexBaseline, fc: BAUForecast, block: slice) -> np.ndarray:
+    """Every unit's BAU score less its forecast mean on ``block`` (the focal at its status quo)."""
+    scores = base.peers[block].astype(float)
+    scores[:, base.position] = base.bau_score[block]
+    return scores - fc.mean[None, :]
 
 
 def _with_plan_baseline(history: History, plan: IndexPlan, scenario: Scenario) -> History:

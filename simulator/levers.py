@@ -149,9 +149,9 @@ class LeverInputs:
 class IndexBaseline:
     """What the focal unit's levers do not move, for one index on one draws record.
 
-    ``peers`` (draws, N) every unit's score with the focal's column at ``−inf`` (so that
-    ``1 + #(peers > y)`` is the focal's rank); ``pre`` (draws,) the focal's total before clipping
-    with every lever at BAU (survey noise included); ``bau_score`` its clipped value;
+    ``peers`` (draws, N) every unit's score (stored as float32) with the focal's column at
+    ``−inf`` (so that ``1 + #(peers > y)`` is the focal's rank); ``pre`` (draws,) the focal's
+    total before clipping with every lever at BAU (survey noise included); ``bau_score`` its clipped value;
     ``room_up``/``room_down`` (draws, S) the points a sub-criterion can gain, ``(hi − lo)(1 − a⁰)``,
     or lose, ``(hi − lo) a⁰`` (zero where another index feeds it); ``points0_mean`` and
     ``base_mean`` the mean BAU points of each sub-criterion with and without survey noise.
