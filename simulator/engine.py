@@ -75,8 +75,8 @@ class IndexUncertainties:
     weights: np.ndarray
     effectiveness: np.ndarray
     survey: np.ndarray
-    levers: tuple = ()
-    seeds: tuple[np.random.SeedSequence, ...] | None = None
+    levers: tuple
+    seeds: tuple[np.random.SeedSequence, ...] | None
 
 
 @dataclass(frozen=True)
