@@ -27,6 +27,7 @@ Two plans evaluated on one record differ only by their levers (common random num
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -248,15 +249,24 @@ class Engine:
                 )
 
     def baseline(self, unc: Uncertainties) -> dict[str, IndexBaseline]:
-        """Everything the levers do not move on ``unc``, per index (built once per record, kept)."""
-        for kept_unc, kept in self._kept:
-            if kept_unc is unc:
+        """Everything the levers do not move on ``unc``, per index.
+
+        Built once per record and kept for the last :data:`BASELINES_KEPT` records, each only as
+        long as its record is alive (the engine holds the record by a weak reference).
+        """
+        for ref, kept in list(self._kept):
+            if ref() is unc:
                 return kept
         out: dict[str, IndexBaseline] = {}
         for index_id in self.order:
             out[index_id] = self._index_baseline(index_id, unc, out)
-        self._kept.append((unc, out))
-        del self._kept[:-BASELINES_KEPT]
+        kept_list = self._kept
+
+        def forget(ref: weakref.ref) -> None:
+            kept_list[:] = [entry for entry in kept_list if entry[0] is not ref]
+
+        kept_list.append((weakref.ref(unc, forget), out))
+        del kept_list[:-BASELINES_KEPT]
         return out
 
     def levers(self, unc: Uncertainties, scenario: Scenario | None = None) -> dict[str, LeverInputs]:

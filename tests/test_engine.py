@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import replace
 
@@ -258,3 +259,18 @@ def test_evaluation_order_comes_from_the_definitions(plan: Scenario) -> None:
     cyclic = replace(sipas, spec=replace(sipas.spec, subcriteria=tuple(subs)))
     with pytest.raises(InputError, match="cycle"):
         evaluation_order(replace(plan, indices={**plan.indices, "sipas": cyclic}))
+
+
+def test_baselines_are_kept_only_while_their_records_live(engine: Engine, plan: Scenario) -> None:
+    engine = Engine(plan, engine.forecasts, engine.focal)  # its own kept baselines
+    unc = engine.uncertainties(200, 3)
+    first = engine.run(unc, plan).to_dict()
+    assert any(ref() is unc for ref, _ in engine._kept)
+    assert engine.run(unc, plan).to_dict() == first  # the kept baseline gives the same answer
+    records = [engine.uncertainties(100, s) for s in range(5)]
+    for r in records:
+        engine.baseline(r)
+    assert len(engine._kept) <= 2
+    del unc, records, r
+    gc.collect()
+    assert engine._kept == []
