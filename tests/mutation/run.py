@@ -2,8 +2,8 @@
 
 Each mutation replaces one exact snippet of one source file in its own temporary copy of the
 repository (``simulator/``, ``tests/``, ``scenarios/``, ``pyproject.toml``), runs a focused subset
-of the tests there, and counts as *killed* when that subset fails. The unmutated subsets must pass
-first. Prints one line per mutation and the kill rate.
+of the tests there, and counts as *killed* when that subset fails. The same tests must pass on the unmutated
+copy (run alongside). Prints one line per mutation and the kill rate.
 
 A mutation is killed only by a failing test (pytest status 1), named on its line; a crash or a
 collection error is a harness error. Exit status: 0 when every mutation is killed, 1 when one
@@ -230,12 +230,14 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 return 2
         every = sorted({node for m in chosen for node in m.tests})
-        clean = _pytest(clean_copy, every)
-        if clean.returncode != 0:
-            print(f"the unmutated tests fail:\n{clean.stdout[-2000:]}", file=sys.stderr)
-            return 2
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            clean_run = pool.submit(_pytest, clean_copy, every)
             runs = pool.map(lambda m: (m, _mutated(Path(tmp) / m.name, m)), chosen)
+            clean = clean_run.result()
+            if clean.returncode != 0:
+                print(f"the unmutated tests fail:\n{clean.stdout[-2000:]}", file=sys.stderr)
+                pool.shutdown(wait=False, cancel_futures=True)
+                return 2
             killed = 0
             for m, run in runs:
                 if run.returncode not in (0, 1):  # not a test failure: collection error, crash
@@ -243,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"{m.name}: pytest ended with status {run.returncode}:\n{run.stdout[-2000:]}",
                         file=sys.stderr,
                     )
+                    pool.shutdown(wait=False, cancel_futures=True)
                     return 2
                 dead = run.returncode == 1
                 killed += dead
