@@ -2,9 +2,11 @@
 
 Prints, for 2,000 / 20,000 / 100,000 draws, the median time of a full run (draw every uncertain
 input + evaluate the plan; forecasts fitted once beforehand, as the app caches them), the median
-time to draw only the random numbers that run needs (the floor), and peak traced memory. The last
-line is ``time_20k_s=<s> ratio_to_rng_floor=<r> peak_mb_100k=<mb>``. Not a timed test: machines
-here are shared and noisy.
+time to draw only the random numbers that run needs (the floor), a run on a record the engine has
+not seen (its baseline + the lever step), a re-run on a record it has (the lever step on the kept
+baseline: what moving a slider costs), and peak traced memory. The last line is
+``time_20k_s=<s> ratio_to_rng_floor=<r> rerun_20k_s=<s> peak_mb_100k=<mb>``. Not a timed test:
+machines here are shared and noisy.
 
     python3 benchmarks/bench_engine.py
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import statistics
 import time
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 from simulator.engine import Engine
@@ -49,16 +52,21 @@ def main() -> None:
         full = _median_time(lambda d=draws: engine.simulate(d, 1), repeats)
         floor = _median_time(lambda d=draws: engine.uncertainties(d, 1), repeats)
         unc = engine.uncertainties(draws, 1)
+        fresh = _median_time(lambda u=unc: engine.run(replace(u)), repeats)
+        engine.run(unc)
         rerun = _median_time(lambda u=unc: engine.run(u), repeats)
-        figures[draws] = (full, floor)
+        figures[draws] = (full, floor, rerun)
         print(
             f"draws={draws:>7}: full run {full:.3f} s, rng floor {floor:.3f} s, ratio {full / floor:.2f}, "
-            f"re-run on cached draws {rerun:.3f} s"
+            f"run on new draws {fresh:.3f} s, re-run on kept draws {rerun:.3f} s"
         )
     peak = _peak_mb(lambda: engine.simulate(100_000, 1))
     print(f"peak traced memory of a 100,000-draw run: {peak:.0f} MB")
-    full, floor = figures[20_000]
-    print(f"time_20k_s={full:.3f} ratio_to_rng_floor={full / floor:.2f} peak_mb_100k={peak:.0f}")
+    full, floor, rerun = figures[20_000]
+    print(
+        f"time_20k_s={full:.3f} ratio_to_rng_floor={full / floor:.2f} rerun_20k_s={rerun:.3f} "
+        f"peak_mb_100k={peak:.0f}"
+    )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ import pandas as pd
 
 from simulator.engine import Engine, Uncertainties
 from simulator.errors import InputError
+from simulator.levers import reads
 from simulator.outcomes import mc_se
-from simulator.response import Response, reads
+from simulator.randomness import DEFAULT_SEED, RandomLike, spawn
+from simulator.response import Response
 from simulator.scenario import Scenario
 
 
@@ -43,7 +45,7 @@ class TornadoResult:
 
     step: float
     draws: int
-    seed: int | None
+    seed: int | tuple[int, ...] | None
     plan: dict[str, dict[str, float]]
     rows: dict[str, tuple[dict[str, Any], ...]]
     brackets: dict[str, dict[str, dict[str, float]]]
@@ -61,6 +63,14 @@ class TornadoResult:
                 for i in self.rows
             },
         }
+
+
+def _response(engine: Engine, unc: Uncertainties, scenario: Scenario, response: Response | None) -> Response:
+    """``response`` if it was built on ``unc``, else a new one (the caller's draws, always)."""
+    if response is None:
+        return Response.build(engine, unc, scenario)
+    response.check_draws(unc)
+    return response
 
 
 def _figures(resp: Response, x: np.ndarray, i: str) -> tuple[dict[str, float], dict[str, np.ndarray]]:
@@ -92,7 +102,7 @@ def tornado(
     """
     if not 0 < step <= 1:
         raise InputError("step", f"{step} must be in (0, 1]")
-    resp = response or Response.build(engine, unc, scenario)
+    resp = _response(engine, unc, scenario, response)
     x0 = resp.planned
     names = {(i, g.id): g for i, p in scenario.indices.items() for g in p.groups}
     plan, rows, brackets = {}, {}, {}
@@ -148,7 +158,7 @@ class GoalSeekResult:
 
     q: float
     draws: int
-    seed: int | None
+    seed: int | tuple[int, ...] | None
     plan_p_both: dict[str, float]
     uniform: dict[str, dict[str, Any]]
     by_group: dict[str, tuple[dict[str, Any], ...]]
@@ -208,7 +218,7 @@ def goal_seek(
     """
     if not 0 < q < 1:
         raise InputError("q", f"{q} must be a probability strictly between 0 and 1")
-    resp = response or Response.build(engine, unc, scenario)
+    resp = _response(engine, unc, scenario, response)
     x0 = resp.planned
     names = {(i, g.id): g for i, p in scenario.indices.items() for g in p.groups}
     plan_p, uniform, by_group = {}, {}, {}
@@ -284,7 +294,7 @@ class SobolResult:
     """
 
     draws: int
-    seed: int | None
+    seed: int | tuple[int, ...] | None
     sources: tuple[str, ...]
     first: dict[str, dict[str, dict[str, float]]]
     total: dict[str, dict[str, dict[str, float]]]
@@ -338,7 +348,7 @@ def sobol(
     scenario: Scenario,
     *,
     draws: int = 4000,
-    rng: int | np.random.SeedSequence | None = 0,
+    rng: RandomLike = DEFAULT_SEED,
     n_boot: int = 200,
 ) -> SobolResult:
     """What drives the uncertainty: Sobol indices over the sources by pick-freeze.
@@ -354,9 +364,8 @@ def sobol(
     """
     if draws < 10:
         raise InputError("draws", f"{draws} is too few for Sobol indices (at least 10)")
-    seq = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
-    a_seq, b_seq, boot_seq = seq.spawn(3)
-    a, b = engine.uncertainties(draws, a_seq), engine.uncertainties(draws, b_seq)
+    (a_seq, b_seq, boot_seq), root = spawn(rng, 3)
+    a, b = engine.uncertainties(draws, a_seq, scenario), engine.uncertainties(draws, b_seq, scenario)
     runs = {"A": engine.run(a, scenario), "B": engine.run(b, scenario)}
     runs |= {s: engine.run(_mix(a, b, s), scenario) for s in SOURCES}
     boot = np.random.default_rng(boot_seq).integers(0, draws, size=(n_boot, draws))
@@ -384,5 +393,4 @@ def sobol(
                 total_ci.setdefault(i, {}).setdefault(name, {})[s] = tuple(
                     map(float, np.nanquantile(bt, [0.025, 0.975]))
                 )
-    seed = rng if isinstance(rng, int) else None
-    return SobolResult(draws, seed, SOURCES, first, total, first_ci, total_ci)
+    return SobolResult(draws, root, SOURCES, first, total, first_ci, total_ci)

@@ -10,46 +10,54 @@ For each index of a plan, each draw *d* (DESIGN §3, docs/model.md):
    ``a_s = clip(a⁰_s + e_s Σ_g W̃_gs (X_g − x⁰_g) h_s, 0, 1)`` with ``h_s = 1 − a⁰_s`` for gains and
    ``a⁰_s`` for losses, ``W̃_gs ~ Beta(mean W_gs, weight_concentration_g)`` and
    ``e_s ~ Beta(mean, concentration)`` of the index's effectiveness.
-4. Focal score ``= Y_f + Σ_s (hi_s − lo_s)(a_s − a⁰_s) + survey noise + coupling``; survey noise
+4. Focal score ``= Y_f + Σ_s (hi_s − lo_s)(a_s − a⁰_s) + survey noise + feed``; survey noise
    ``Σ_s (hi_s − lo_s) se_s z_s`` on survey sub-criteria replaces the same variance of the focal's own
    innovation, so the status quo keeps the BAU distribution.
-5. SIPAS feeds PAR's SIPAS sub-criterion in the same draw: every unit's PAR gets
-   ``scale · (SIPAS_p − E[SIPAS_p])`` while its own innovation and the common shock shrink by the
-   variance that term brings (conversion ``scale`` = 0.1 is an assumption of the definition).
+5. An index whose definition has a ``coupled_index`` sub-criterion (PAR's SIPAS points) is fed in
+   the same draw: every unit's score gets ``scale · (SIPAS_p − E[SIPAS_p])`` while its own
+   innovation and the common shock shrink by the variance that term brings (``scale`` = 0.1 is an
+   assumption of the definition); the focal's feed carries its SIPAS plan.
 6. Rank = 1 + number of units with a strictly higher score.
 
-Every stochastic input is drawn once into :class:`Uncertainties` from one seed, so two plans
-evaluated on the same record differ only by their levers (common random numbers).
+Every stochastic input is drawn once into :class:`Uncertainties` from one seed. For a record the
+engine freezes everything the levers do not move (steps 1, 4's noise, 5 for the peers) into one
+:class:`~simulator.levers.IndexBaseline` per index; steps 2–3 are :func:`~simulator.levers.lever_step`.
+Two plans evaluated on one record differ only by their levers (common random numbers).
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from simulator.errors import InputError
+from simulator.focal import Focal, bau_points, focal_for
 from simulator.forecast import BAUForecast, ForecastShocks
 from simulator.history import History, load_history
 from simulator.indices import IndexSpec
+from simulator.levers import (
+    IndexBaseline,
+    LeverInputs,
+    draw_levers,
+    evaluation_order,
+    focal_score,
+    lever_params,
+)
 from simulator.merger import field_forecast, field_history
 from simulator.outcomes import SimulationResult, summarise
+from simulator.randomness import DEFAULT_SEED, RandomLike, spawn
 from simulator.scenario import IndexPlan, Scenario
 
-ORDER = ("sipas", "par_index", "papi")  # SIPAS before PAR: it feeds PAR's SIPAS sub-criterion
-BLOCK = 4096  # draws evaluated at once: bounds memory, leaves results unchanged
+STREAMS = ("sipas", "par_index", "papi")  # child stream of each index (fixed: a seed keeps its numbers)
+BLOCK = 4096  # draws of a baseline built at once: bounds the temporary memory, leaves results unchanged
 STORE = np.float32  # storage type of pre-drawn inputs (halves the memory of a cached record)
+BASELINES_KEPT = 2  # baselines an engine keeps (the plan, its status quo and analyses share one)
 
 
-def _block(u: IndexUncertainties, block: slice) -> IndexUncertainties:
-    f = u.forecast
-    return IndexUncertainties(
-        forecast=ForecastShocks(f.common[block], f.unit[block], f.params[block]),
-        delivery=u.delivery[block],
-        weights=u.weights[block],
-        effectiveness=u.effectiveness[block],
-        survey=u.survey[block],
-    )
+class PlanStructureError(InputError):
+    """A plan whose forecasts or focal baseline differ from the engine's: it needs its own engine."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,9 @@ class IndexUncertainties:
     ``delivery`` (draws, G) delivered shares D; ``weights`` (draws, K) perturbed weights W̃ of the K
     non-zero entries of W in row-major order (``np.nonzero``);
     ``effectiveness`` (draws, S) e; ``survey`` (draws, S) standard normals of survey noise;
-    ``forecast`` the BAU shocks of every unit.
+    ``forecast`` the BAU shocks of every unit. ``levers`` are the plan parameters the three lever
+    sources were drawn for (:func:`~simulator.levers.lever_params`) and ``seeds`` their streams
+    (``None``: every draw at its centre), so a plan with other parameters gets its own draws.
     """
 
     forecast: ForecastShocks
@@ -67,28 +77,22 @@ class IndexUncertainties:
     weights: np.ndarray
     effectiveness: np.ndarray
     survey: np.ndarray
+    levers: tuple
+    seeds: tuple[np.random.SeedSequence, ...] | None
 
 
 @dataclass(frozen=True)
 class Uncertainties:
-    """All uncertain inputs of a run; reuse it to compare plans on common random numbers."""
+    """All uncertain inputs of a run; reuse it to compare plans on common random numbers.
+
+    ``seed`` is the root seed (the entropy of the sequence the record was spawned from) and
+    ``spawn_key`` the path of that sequence below the root (empty for a plain seed).
+    """
 
     draws: int
-    seed: int | None
+    seed: int | tuple[int, ...] | None
     by_index: dict[str, IndexUncertainties]
-
-
-@dataclass(frozen=True)
-class _Focal:
-    """What the engine knows of the focal unit for one index, fixed before any draw."""
-
-    position: int
-    base_points: np.ndarray  # (S,) last known points of each sub-criterion, or NaN
-    spread_by_maxima: bool
-    survey_sd: np.ndarray  # (S,) points sd of sampling noise
-    coupled: np.ndarray  # (S,) bool, sub-criteria fed by another index
-    coupled_scale: float
-    coupled_index: str | None
+    spawn_key: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,8 @@ class Engine:
     Parameters
     ----------
     scenario : Scenario
-        The plan. Levels and targets may later be changed with :meth:`run`'s ``scenario``.
+        The plan. :meth:`run` takes any plan of the same structure (same province, year,
+        indices, definitions and last results): other levels, targets, groups or assumptions.
     forecasts : dict
         ``{index_id: BAUForecast}`` for the plan's year; built by :meth:`from_scenario`.
 
@@ -113,7 +118,8 @@ class Engine:
 
     scenario: Scenario
     forecasts: dict[str, BAUForecast]
-    focal: dict[str, _Focal] = field(default_factory=dict)
+    focal: dict[str, Focal] = field(default_factory=dict)
+    _kept: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def from_scenario(
@@ -124,6 +130,7 @@ class Engine:
         forecasts: dict[str, BAUForecast] | None = None,
     ) -> Engine:
         """Fit (or take) the BAU forecasts the plan needs and check the focal unit's history."""
+        evaluation_order(scenario)  # refuses definitions that feed each other in a cycle
         forecasts = dict(forecasts or {})
         focal = {}
         for index_id, plan in scenario.indices.items():
@@ -143,239 +150,259 @@ class Engine:
             if index_id not in forecasts:
                 fitted_on = current if current.units is history.units else history
                 forecasts[index_id] = field_forecast(fitted_on, scenario.year)
-            focal[index_id] = _focal_for(plan, current, pos, scenario.year)
+            focal[index_id] = focal_for(plan, current, pos, scenario)
         return cls(scenario, forecasts, focal)
 
-    def uncertainties(self, draws: int, rng: int | np.random.SeedSequence | None = None) -> Uncertainties:
-        """Draw every uncertain input once (one child stream per index and source)."""
-        seq = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
-        seed = rng if isinstance(rng, int) else (seq.entropy if isinstance(seq.entropy, int) else None)
+    @property
+    def order(self) -> tuple[str, ...]:
+        """The plan's indices, each after the indices its definition says feed it."""
+        return evaluation_order(self.scenario)
+
+    def uncertainties(
+        self, draws: int, rng: RandomLike = DEFAULT_SEED, scenario: Scenario | None = None
+    ) -> Uncertainties:
+        """Draw every uncertain input once (one child stream per index and source).
+
+        ``rng`` is a seed, a SeedSequence or a Generator (:mod:`simulator.randomness`); the
+        lever sources are drawn for ``scenario``'s parameters (default: the engine's plan).
+        """
+        if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
+            raise InputError("draws", f"{draws!r} must be a whole number ≥ 1")
+        scenario = scenario or self.scenario
+        self.check_structure(scenario)
+        children, root = spawn(rng, len(STREAMS))
         by_index = {}
-        for index_id, child in zip(ORDER, seq.spawn(len(ORDER)), strict=True):
-            if index_id not in self.scenario.indices:
+        for index_id, child in zip(STREAMS, children, strict=True):
+            if index_id not in scenario.indices:
                 continue
-            plan = self.scenario.indices[index_id]
-            f_rng, d_rng, w_rng, e_rng, s_rng = (np.random.default_rng(c) for c in child.spawn(5))
-            rel = np.array([g.reliability for g in plan.groups])
-            kap = np.array([g.concentration for g in plan.groups])
-            w = plan.weight_matrix()
-            g_idx, s_idx = np.nonzero(w)
-            wk = np.array([g.weight_concentration for g in plan.groups])[g_idx]
-            mean = w[g_idx, s_idx]
-            weights = np.where(
-                mean < 1.0,
-                w_rng.beta(mean * wk, np.maximum((1 - mean) * wk, 1e-9), size=(draws, mean.size)),
-                1.0,
-            )
-            s_count = w.shape[1]
-            em, ek = plan.effectiveness_mean, plan.effectiveness_concentration
-            shocks = self.forecasts[index_id].draw_shocks(draws, f_rng)
+            plan = scenario.indices[index_id]
+            f_seq, d_seq, w_seq, e_seq, s_seq = child.spawn(5)
+            delivery, weights, effectiveness = draw_levers(plan, (d_seq, w_seq, e_seq), int(draws), STORE)
+            shocks = self.forecasts[index_id].draw_shocks(int(draws), np.random.default_rng(f_seq))
             by_index[index_id] = IndexUncertainties(
                 forecast=ForecastShocks(shocks.common, shocks.unit.astype(STORE), shocks.params),
-                delivery=d_rng.beta(rel * kap, (1 - rel) * kap, size=(draws, len(rel))).astype(STORE),
-                weights=weights.astype(STORE),
-                effectiveness=e_rng.beta(em * ek, (1 - em) * ek, size=(draws, s_count)).astype(STORE),
-                survey=s_rng.standard_normal((draws, s_count), dtype=STORE),
+                delivery=delivery,
+                weights=weights,
+                effectiveness=effectiveness,
+                survey=np.random.default_rng(s_seq).standard_normal(
+                    (draws, len(plan.spec.subcriteria)), dtype=STORE
+                ),
+                levers=lever_params(plan),
+                seeds=(d_seq, w_seq, e_seq),
             )
-        return Uncertainties(draws, seed, by_index)
+        return Uncertainties(int(draws), root, by_index, tuple(children[0].spawn_key[:-1]))
 
-    def point_uncertainties(self) -> Uncertainties:
+    def point_uncertainties(self, scenario: Scenario | None = None) -> Uncertainties:
         """One draw with every uncertain input at its centre (zero shocks, means): the point estimate."""
+        scenario = scenario or self.scenario
+        self.check_structure(scenario)
         by_index = {}
-        for index_id, plan in self.scenario.indices.items():
+        for index_id, plan in scenario.indices.items():
             n = len(self.forecasts[index_id].units)
-            shocks = self.forecasts[index_id].draw_shocks(1, 0)
-            zero = ForecastShocks(np.zeros(1), np.zeros((1, n)), np.zeros_like(shocks.params))
-            s_count = len(plan.spec.subcriteria)
+            params = self.forecasts[index_id].draw_shocks(1, 0).params
+            zero = ForecastShocks(np.zeros(1), np.zeros((1, n)), np.zeros_like(params))
+            delivery, weights, effectiveness = draw_levers(plan, None, 1)
             by_index[index_id] = IndexUncertainties(
                 forecast=zero,
-                delivery=np.array([[g.reliability for g in plan.groups]]),
-                weights=plan.weight_matrix()[np.nonzero(plan.weight_matrix())][None],
-                effectiveness=np.full((1, s_count), plan.effectiveness_mean),
-                survey=np.zeros((1, s_count)),
+                delivery=delivery,
+                weights=weights,
+                effectiveness=effectiveness,
+                survey=np.zeros((1, len(plan.spec.subcriteria))),
+                levers=lever_params(plan),
+                seeds=None,
             )
         return Uncertainties(1, None, by_index)
 
-    def simulate(self, draws: int = 20_000, rng: int | np.random.SeedSequence | None = 0) -> SimulationResult:
+    def simulate(self, draws: int = 20_000, rng: RandomLike = DEFAULT_SEED) -> SimulationResult:
         """Draw the uncertainties and run the plan on them."""
         return self.run(self.uncertainties(draws, rng))
 
-    def run(self, unc: Uncertainties, scenario: Scenario | None = None) -> SimulationResult:
-        """Evaluate ``scenario`` (default: the engine's plan; same groups, any levels and targets).
-
-        Draws are processed in blocks of :data:`BLOCK` so that memory stays flat in the number of
-        draws; every block uses its own slice of ``unc``, so results do not depend on the block size.
-        """
-        scenario = scenario or self.scenario
-        kept = [i for i in ORDER if i in scenario.indices]
-        focal_parts: dict[str, list[np.ndarray]] = {i: [] for i in kept}
-        rank_parts: dict[str, list[np.ndarray]] = {i: [] for i in kept}
-        point_sums = {i: 0.0 for i in kept}
-        base_sums = {i: 0.0 for i in kept}
-        for start in range(0, unc.draws, BLOCK):
-            block = slice(start, min(start + BLOCK, unc.draws))
-            deviations: dict[str, np.ndarray] = {}
-            focal_scores: dict[str, np.ndarray] = {}
-            for index_id in kept:
-                u = _block(unc.by_index[index_id], block)
-                plan = scenario.indices[index_id]
-                scores, points, base_points = self.index_scores(index_id, plan, u, deviations, focal_scores)
-                pos = self.focal[index_id].position
-                deviations[index_id] = scores - self.forecasts[index_id].mean[None, :]
-                focal = scores[:, pos]
-                focal_scores[index_id] = focal
-                focal_parts[index_id].append(focal)
-                rank_parts[index_id].append(1 + (scores > focal[:, None]).sum(axis=1, dtype=np.int32))
-                point_sums[index_id] = point_sums[index_id] + points.sum(axis=0)
-                base_sums[index_id] = base_sums[index_id] + base_points.sum(axis=0)
-        results = {
-            i: summarise(
-                scenario.indices[i],
-                np.concatenate(focal_parts[i]),
-                np.concatenate(rank_parts[i]),
-                len(self.forecasts[i].units),
-                point_sums[i] / unc.draws,
-                base_sums[i] / unc.draws,
-                self.focal[i].spread_by_maxima,
-            )
-            for i in kept
-        }
-        return SimulationResult(
-            scenario=scenario.name,
-            seed=unc.seed,
-            draws=unc.draws,
-            indices={i: results[i] for i in scenario.indices},
-        )
-
-    def index_scores(
-        self,
-        index_id: str,
-        plan: IndexPlan,
-        u: IndexUncertainties,
-        deviations: dict[str, np.ndarray],
-        focal_scores: dict[str, np.ndarray],
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Scores of every unit, and the focal unit's sub-criterion points and BAU points, on ``u``.
-
-        Returns ``(scores (draws, N), points (draws, S), base_points (draws, S))``. Indices that feed
-        another (SIPAS) must be evaluated first: ``deviations`` and ``focal_scores`` carry their
-        draws. Used by :meth:`run` block by block and by analyses that need the peers' scores.
+    def check_structure(self, scenario: Scenario) -> None:
+        """Refuse a plan whose forecasts or focal baseline differ from the engine's plan.
 
         Raises
         ------
-        InputError
-            When the forecast yields non-finite scores (e.g. a user table too thin to fit).
+        PlanStructureError
+            Naming the first difference (province, year, indices, definition, last results).
         """
+        mine = self.scenario
+        if scenario is mine:
+            return
+        pairs = [("plan.province", mine.province, scenario.province), ("plan.year", mine.year, scenario.year)]
+        pairs.append(("indices", tuple(mine.indices), tuple(scenario.indices)))
+        for i in mine.indices:
+            if i not in scenario.indices:
+                break
+            a, b = mine.indices[i], scenario.indices[i]
+            pairs += [
+                (f"indices.{i}.definition", f"{a.spec.id} {a.spec.version}", f"{b.spec.id} {b.spec.version}"),
+                (f"indices.{i}.definition", a.spec, b.spec),
+                (f"indices.{i}.last_score", a.last_score, b.last_score),
+                (f"indices.{i}.last_rank", a.last_rank, b.last_rank),
+                (f"indices.{i}.last_components", a.last_components, b.last_components),
+            ]
+        for where, a, b in pairs:
+            if a != b:
+                shown = (a, b) if not isinstance(a, IndexSpec) else ("one definition", "another")
+                raise PlanStructureError(
+                    where,
+                    f"{shown[1]} differs from the engine's plan ({shown[0]}): its forecasts and "
+                    "baseline are another plan's; build an engine for it (Engine.from_scenario)",
+                )
+
+    def baseline(self, unc: Uncertainties) -> dict[str, IndexBaseline]:
+        """Everything the levers do not move on ``unc``, per index.
+
+        Built once per record and kept for the last :data:`BASELINES_KEPT` records, each only as
+        long as its record is alive (the engine holds the record by a weak reference).
+        """
+        for ref, kept in list(self._kept):
+            if ref() is unc:
+                return kept
+        out: dict[str, IndexBaseline] = {}
+        for index_id in self.order:
+            out[index_id] = self._index_baseline(index_id, unc, out)
+        kept_list = self._kept
+
+        def forget(ref: weakref.ref) -> None:
+            kept_list[:] = [entry for entry in kept_list if entry[0] is not ref]
+
+        kept_list.append((weakref.ref(unc, forget), out))
+        del kept_list[:-BASELINES_KEPT]
+        return out
+
+    def levers(self, unc: Uncertainties, scenario: Scenario | None = None) -> dict[str, LeverInputs]:
+        """The lever draws of ``scenario`` on ``unc``: the record's own, or the plan's own draws.
+
+        A plan whose reliabilities, concentrations, weights or effectiveness differ from those the
+        record was drawn for gets its own lever draws from the record's streams, exactly those
+        ``uncertainties(draws, seed, scenario)`` would give.
+        """
+        scenario = scenario or self.scenario
+        out = {}
+        for index_id, plan in scenario.indices.items():
+            u = unc.by_index[index_id]
+            if u.levers == lever_params(plan):
+                arrays = (u.delivery, u.weights, u.effectiveness)
+            else:
+                arrays = draw_levers(plan, u.seeds, unc.draws, STORE)
+            out[index_id] = LeverInputs.build(plan, *arrays)
+        return out
+
+    def run(self, unc: Uncertainties, scenario: Scenario | None = None) -> SimulationResult:
+        """Evaluate ``scenario`` (default: the engine's plan) on the draws ``unc``.
+
+        The plan must have the engine's structure (:meth:`check_structure`); other levels,
+        targets, task groups and lever assumptions are welcome, each with its own lever draws
+        (:meth:`levers`).
+        """
+        scenario = scenario or self.scenario
+        self.check_structure(scenario)
+        base = self.baseline(unc)
+        levers = self.levers(unc, scenario)
+        changes = {i: p.planned - p.bau for i, p in scenario.indices.items()}
+        results = {}
+        for i in scenario.indices:
+            b = base[i]
+            y = focal_score(base, levers, changes, i)
+            points_mean = b.points0_mean + y.gain.mean(axis=0)
+            if y.feed is not None:
+                points_mean = points_mean + np.where(b.coupled, float(y.feed.mean()), 0.0)
+            rank = 1 + (b.peers > y.score[:, None]).sum(axis=1, dtype=np.int32)
+            results[i] = summarise(
+                scenario.indices[i],
+                y.score,
+                rank,
+                b.peers.shape[1],
+                points_mean,
+                b.base_mean,
+                b.components_assumed,
+            )
+        return SimulationResult(scenario=scenario.name, seed=unc.seed, draws=unc.draws, indices=results)
+
+    def _index_baseline(
+        self,
+        index_id: str,
+        unc: Uncertainties,
+        built: dict[str, IndexBaseline],
+    ) -> IndexBaseline:
+        """The baseline of one index; ``built`` holds the baselines of the indices feeding it."""
         fc = self.forecasts[index_id]
         focal = self.focal[index_id]
-        spec = plan.spec
+        spec = self.scenario.indices[index_id].spec
         width = spec.hi - spec.lo
+        u = unc.by_index[index_id]
+        source = focal.coupled_index if focal.coupled_index in built else None
         unit_var = fc.unit_sd**2
         extra_unit = np.zeros_like(unit_var)
         extra_common = 0.0
-        feed = None
-        if focal.coupled_index is not None and focal.coupled_index in deviations:
-            src = self.forecasts[focal.coupled_index]
+        if source is not None:
+            src = self.forecasts[source]
             k = focal.coupled_scale
             n = min(len(src.unit_sd), len(unit_var))
             extra_unit[:n] = (k * src.unit_sd[:n]) ** 2
             extra_common = (k * src.common_sd) ** 2
-            feed = k * deviations[focal.coupled_index]
         extra_unit[focal.position] += float(np.sum(focal.survey_sd**2))
         unit_scale = np.sqrt(np.clip(1 - extra_unit / np.maximum(unit_var, 1e-12), 0.0, 1.0))
         common_scale = float(np.sqrt(max(0.0, 1 - extra_common / max(fc.common_sd**2, 1e-12))))
-        scores = fc.simulate(shocks=u.forecast, unit_scale=unit_scale, common_scale=common_scale)
-        if not np.isfinite(scores).all():
-            bad = fc.units[int(np.flatnonzero(~np.isfinite(scores).all(axis=0))[0])]
-            raise InputError(
-                f"indices.{index_id}",
-                f"the business-as-usual forecast of {bad} is not a "
-                "number; the history is too thin to fit: load a fuller results table",
-            )
-        if feed is not None:
-            scores = scores + feed
-        bau_total = scores[:, focal.position]
-        coupled_points = None
-        if feed is not None:
-            coupled_points = focal.coupled_scale * focal_scores[focal.coupled_index]
-        base_points = _bau_points(focal, spec, bau_total, coupled_points)  # (draws, S)
-        a0 = np.clip((base_points - spec.lo) / width, 0.0, 1.0)
-        change = (plan.planned - plan.bau)[None, :] * u.delivery  # (draws, G)
-        w = plan.weight_matrix()
-        g_idx, s_idx = np.nonzero(w)
-        pick = np.zeros((g_idx.size, w.shape[1]))
-        pick[np.arange(g_idx.size), s_idx] = 1.0
-        push = u.effectiveness * ((change[:, g_idx] * u.weights) @ pick)
-        push[:, focal.coupled] = 0.0
-        head = np.where(push >= 0, 1.0 - a0, a0)
-        gain = width * (np.clip(a0 + push * head, 0.0, 1.0) - a0)
-        noise = u.survey * focal.survey_sd
-        points = base_points + gain + noise
+        n_draws, n_units, s_count = unc.draws, len(fc.units), len(spec.subcriteria)
+        peers = np.empty((n_draws, n_units), dtype=STORE)
+        pre = np.empty(n_draws)
+        base_pts = np.empty((n_draws, s_count))
+        points0_sum = np.zeros(s_count)
         lo, hi = spec.bounds
-        scores = np.clip(scores, lo, hi)
-        scores[:, focal.position] = np.clip(bau_total + gain.sum(axis=1) + noise.sum(axis=1), lo, hi)
-        return scores, points, base_points
+        for start in range(0, n_draws, BLOCK):
+            block = slice(start, min(start + BLOCK, n_draws))
+            f = u.forecast
+            shocks = ForecastShocks(f.common[block], f.unit[block], f.params[block])
+            scores = fc.simulate(shocks=shocks, unit_scale=unit_scale, common_scale=common_scale)
+            if not np.isfinite(scores).all():
+                bad = fc.units[int(np.flatnonzero(~np.isfinite(scores).all(axis=0))[0])]
+                raise InputError(
+                    f"indices.{index_id}",
+                    f"the business-as-usual forecast of {bad} is not a "
+                    "number; the history is too thin to fit: load a fuller results table",
+                )
+            coupled_points = None
+            if source is not None:
+                scores += focal.coupled_scale * _deviations(built[source], self.forecasts[source], block)
+                coupled_points = focal.coupled_scale * built[source].bau_score[block]
+            bau_total = scores[:, focal.position].copy()
+            points = bau_points(focal, spec, bau_total, coupled_points)
+            noise = u.survey[block] * focal.survey_sd
+            base_pts[block] = points
+            points0_sum += (points + noise).sum(axis=0)
+            pre[block] = bau_total + noise.sum(axis=1)
+            np.clip(scores, lo, hi, out=scores)
+            scores[:, focal.position] = np.clip(pre[block], lo, hi)
+            scores[:, focal.position] = -np.inf
+            peers[block] = scores
+        a0 = np.clip((base_pts - spec.lo) / width, 0.0, 1.0)
+        free = np.where(focal.coupled, 0.0, width)
+        baseline = IndexBaseline(
+            index_id=index_id,
+            position=focal.position,
+            peers=peers,
+            pre=pre,
+            bau_score=np.clip(pre, lo, hi),
+            room_up=free * (1.0 - a0),
+            room_down=free * a0,
+            points0_mean=points0_sum / n_draws,
+            base_mean=base_pts.mean(axis=0),
+            bounds=(lo, hi),
+            coupled=focal.coupled,
+            feed_from=source,
+            feed_scale=focal.coupled_scale if source else 0.0,
+            components_assumed=focal.spread_by_maxima,
+        )
+        return baseline
 
 
-def _bau_points(
-    focal: _Focal, spec: IndexSpec, bau_total: np.ndarray, coupled_points: np.ndarray | None
-) -> np.ndarray:
-    """Points of each sub-criterion consistent with the focal's BAU total of each draw.
-
-    A coupled sub-criterion takes its feeding index's score times the scale; the rest ``R`` of the
-    total is spread over the other sub-criteria. With known last points ``L_s`` (summing to ``L``):
-    ``L_s + (R − L)(hi_s − lo_s)/Σ(hi − lo)``. Otherwise (an assumption, labelled in the result):
-    ``lo_s + (hi_s − lo_s)(R − Σlo)/Σ(hi − lo)``, i.e. in proportion to the ranges.
-    """
-    own = ~focal.coupled if coupled_points is not None else np.ones(len(spec.subcriteria), bool)
-    width = np.where(own, spec.hi - spec.lo, 0.0)
-    share = width / width.sum()
-    rest = bau_total if coupled_points is None else bau_total - coupled_points
-    if focal.spread_by_maxima:
-        start, start_total = np.where(own, spec.lo, 0.0), float(spec.lo[own].sum())
-    else:
-        start, start_total = np.where(own, focal.base_points, 0.0), float(focal.base_points[own].sum())
-    points = start[None, :] + share[None, :] * (rest[:, None] - start_total)
-    if coupled_points is not None:
-        points[:, ~own] = coupled_points[:, None]
-    return points
-
-
-def _focal_for(plan: IndexPlan, history: History, pos: int, year: int) -> _Focal:
-    spec = plan.spec
-    subs = spec.subcriteria
-    base = np.full(len(subs), np.nan)
-    for j, s in enumerate(subs):
-        if s.id in plan.last_components:
-            base[j] = plan.last_components[s.id]
-    comp_given = {c: v for c, v in plan.last_components.items() if c in {k.id for k in spec.components}}
-    for c, v in comp_given.items():  # a component's points split over its sub-criteria by range
-        idx = [j for j, s in enumerate(subs) if s.component == c]
-        w = np.array([subs[j].hi - subs[j].lo for j in idx])
-        base[idx] = np.array([subs[j].lo for j in idx]) + (v - sum(subs[j].lo for j in idx)) * w / w.sum()
-    if np.isnan(base).any():
-        prev = history.before(year).observations
-        prev = prev[(prev["unit"] == history.units.names[pos])]
-        if len(prev):
-            last = prev.sort_values("year").iloc[-1]
-            for j, s in enumerate(subs):
-                col = s.history_column
-                if np.isnan(base[j]) and col and col in last.index and np.isfinite(last[col]):
-                    base[j] = float(last[col])
-    coupled = np.array([s.coupled_index is not None for s in subs])
-    spread = bool(np.isnan(base[~coupled]).any())
-    coupled_index = next((s.coupled_index for s in subs if s.coupled_index), None)
-    return _Focal(
-        position=pos,
-        base_points=base,
-        spread_by_maxima=spread,
-        survey_sd=np.array(
-            [(s.hi - s.lo) * s.survey_se if s.kind == "survey" and not s.coupled_index else 0.0 for s in subs]
-        ),
-        coupled=coupled,
-        coupled_scale=next((s.coupled_scale for s in subs if s.coupled_index), 0.0),
-        coupled_index=coupled_index if coupled_index else None,
-    )
+def _deviations(base: IndexBaseline, fc: BAUForecast, block: slice) -> np.ndarray:
+    """Every unit's BAU score less its forecast mean on ``block`` (the focal at its status quo)."""
+    scores = base.peers[block].astype(float)
+    scores[:, base.position] = base.bau_score[block]
+    return scores - fc.mean[None, :]
 
 
 def _with_plan_baseline(history: History, plan: IndexPlan, scenario: Scenario) -> History:
@@ -402,11 +429,18 @@ def simulate(
     scenario: Scenario,
     *,
     draws: int = 20_000,
-    rng: int | np.random.SeedSequence | None = 0,
+    rng: RandomLike = DEFAULT_SEED,
     histories: dict[str, History] | None = None,
 ) -> SimulationResult:
     """Fit the forecasts and run ``scenario`` once: the one-call entry point."""
     return Engine.from_scenario(scenario, histories=histories).simulate(draws, rng)
 
 
-__all__ = ["Engine", "IndexUncertainties", "Uncertainties", "simulate"]
+__all__ = [
+    "DEFAULT_SEED",
+    "Engine",
+    "IndexUncertainties",
+    "PlanStructureError",
+    "Uncertainties",
+    "simulate",
+]

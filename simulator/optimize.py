@@ -37,6 +37,7 @@ from scipy import special
 
 from simulator.engine import Engine, Uncertainties
 from simulator.errors import InputError
+from simulator.levers import reads
 from simulator.outcomes import mc_se
 from simulator.response import Response, levels_dict
 from simulator.scenario import Scenario
@@ -98,7 +99,7 @@ def _problem(
     """The problem at one budget; ``cache`` shares exact objective values between budgets."""
     cache = {} if cache is None else cache
     groups = [g for p in scenario.indices.values() for g in p.groups]
-    affects = set(weights) | ({"sipas"} if "par_index" in weights and "sipas" in scenario.indices else set())
+    affects = set().union(*(reads(scenario, i) for i in weights))
     free = np.array([j for j, (i, _) in enumerate(resp.keys) if i in affects])
     fixed = np.setdiff1d(np.arange(len(resp.keys)), free)
     fixed_cost = float(sum(groups[j].cost(resp.planned[j]) for j in fixed))
@@ -280,7 +281,7 @@ class OptimisationResult:
     method: str
     weights: dict[str, float]
     draws: int
-    seed: int | None
+    seed: int | tuple[int, ...] | None
     allocation: dict[str, dict[str, float]]
     cost: float
     plan_cost: float
@@ -386,6 +387,8 @@ def optimise(
     if not np.isfinite(budget) or budget < 0:
         raise InputError("budget", f"{budget} must be a number ≥ 0")
     w = _weights(scenario, weights)
+    if response is not None:
+        response.check_draws(unc)
     resp = response or Response.build(engine, unc, scenario)
     cache: dict[bytes, float] = {}
     p = _problem(resp, scenario, w, budget, cache)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator.analysis import goal_seek, sobol, tornado
+from simulator.analysis import SOURCES, _indices, _mix, goal_seek, sobol, tornado
 from simulator.engine import Engine
 from simulator.errors import InputError
 from simulator.response import Response, levels_dict, lever_vector
@@ -124,7 +124,7 @@ def test_slopes_are_the_linear_part(engine: Engine, plan: Scenario) -> None:
     x = np.clip(resp.bau + 0.1, 0, 1)
     for i in plan.indices:
         linear = resp.score(resp.bau, i) + resp.slopes(i) @ (x - resp.bau)
-        assert np.allclose(np.clip(linear, *resp.parts[i].bounds), resp.score(x, i), atol=1e-4)
+        assert np.allclose(np.clip(linear, *resp.bounds(i)), resp.score(x, i), atol=1e-4)
 
 
 def test_tornado_signs_order_and_brackets(engine: Engine, plan: Scenario) -> None:
@@ -167,3 +167,56 @@ def test_sobol_bounds_and_intervals(engine: Engine, plan: Scenario) -> None:
         sobol(engine, plan, draws=200, rng=3, n_boot=10).to_dict()
         == sobol(engine, plan, draws=200, rng=3, n_boot=10).to_dict()
     )
+
+
+def _pick_freeze(f, sample, n: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """First-order and total indices of ``f`` by the library's estimators on a pick-freeze design."""
+    rng = np.random.default_rng(seed)
+    a, b = sample(rng, (n, k)), sample(rng, (n, k))
+    fa, fb = f(a), f(b)
+    firsts, totals = [], []
+    for j in range(k):
+        ab = a.copy()
+        ab[:, j] = b[:, j]
+        first, total = _indices(fa, fb, f(ab))
+        firsts.append(float(first))
+        totals.append(float(total))
+    return np.array(firsts), np.array(totals)
+
+
+def test_sobol_estimators_on_a_linear_model() -> None:
+    """``Y = Σ c_k X_k``, ``X_k ~ N(0, 1)``: ``S_k = S_Tk = c_k² / Σ c²``."""
+    c = np.array([1.0, 2.0, 3.0])
+    first, total = _pick_freeze(lambda x: x @ c, lambda r, s: r.standard_normal(s), 40_000, 3, 1)
+    assert first == pytest.approx(c**2 / 14, abs=0.02)
+    assert total == pytest.approx(c**2 / 14, abs=0.02)
+
+
+def test_sobol_estimators_on_ishigami() -> None:
+    """Ishigami (a = 7, b = 0.1): S = (0.3139, 0.4424, 0), S_T = (0.5576, 0.4424, 0.2437)."""
+
+    def ishigami(x: np.ndarray) -> np.ndarray:
+        return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+    first, total = _pick_freeze(ishigami, lambda r, s: r.uniform(-np.pi, np.pi, s), 100_000, 3, 2)
+    assert first == pytest.approx([0.3139, 0.4424, 0.0], abs=0.03)
+    assert total == pytest.approx([0.5576, 0.4424, 0.2437], abs=0.03)
+
+
+def test_sobol_sources_cover_every_uncertain_input(engine: Engine) -> None:
+    """Swapping every source of ``A`` for ``B``'s, one after the other, gives ``B`` exactly."""
+    a, b = engine.uncertainties(50, 1), engine.uncertainties(50, 2)
+    mixed = a
+    for source in SOURCES:
+        mixed = _mix(mixed, b, source)
+    for i, ub in b.by_index.items():
+        um = mixed.by_index[i]
+        for name in ("delivery", "weights", "effectiveness", "survey"):
+            assert np.array_equal(getattr(um, name), getattr(ub, name)), (i, name)
+        for name in ("common", "unit", "params"):
+            assert np.array_equal(getattr(um.forecast, name), getattr(ub.forecast, name)), (i, name)
+
+
+def test_sobol_records_the_root_seed(engine: Engine, plan: Scenario) -> None:
+    child = np.random.SeedSequence(12).spawn(3)[2]
+    assert sobol(engine, plan, draws=50, rng=child, n_boot=5).seed == 12

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import replace
 
@@ -11,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.engine import Engine
+from simulator.engine import Engine, PlanStructureError
 from simulator.errors import InputError
 from simulator.history import History
+from simulator.levers import evaluation_order, reads
 from simulator.scenario import Scenario, parse_scenario
 from simulator.units import UnitRegistry
 
@@ -161,3 +163,114 @@ def test_run_on_other_levels_keeps_structure(engine: Engine, plan: Scenario) -> 
     more = plan.with_levels({"papi": {g.id: 1.0 for g in plan.indices["papi"].groups}})
     assert engine.run(unc, more).indices["papi"].score.mean() > engine.run(unc).indices["papi"].score.mean()
     assert replace(plan, name="x").name == "x"
+
+
+def _with_reliability(plan: Scenario, reliability: float) -> Scenario:
+    new = {
+        i: replace(p, groups=tuple(replace(g, reliability=reliability) for g in p.groups))
+        for i, p in plan.indices.items()
+    }
+    return replace(plan, indices=new)
+
+
+def test_run_uses_the_plans_own_lever_draws(engine: Engine, plan: Scenario) -> None:
+    """The bug of issue 11: reliability 0.1 gave the same P as 0.8 on the engine's record."""
+    unc = engine.uncertainties(3000, 4)
+    low, high = _with_reliability(plan, 0.1), _with_reliability(plan, 0.8)
+    p_low, p_high = (engine.run(unc, s).indices["papi"] for s in (low, high))
+    assert p_low.p_both < p_high.p_both - 0.1
+    assert p_low.score.mean() < p_high.score.mean()
+    own = engine.run(engine.uncertainties(3000, 4, low), low)
+    assert own.to_dict() == engine.run(unc, low).to_dict()  # exactly a fresh record for that plan
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda raw: raw["plan"].update(province="Hà Nội"), "plan.province"),
+        (lambda raw: raw["indices"]["papi"].update(last_rank=5), "indices.papi.last_rank"),
+        (lambda raw: raw["indices"]["papi"].update(last_score=44.0), "indices.papi.last_score"),
+        (lambda raw: raw["indices"].pop("papi"), "indices"),
+    ],
+)
+def test_run_refuses_another_structure(engine: Engine, plan: Scenario, change, where: str) -> None:
+    raw = plan.to_dict()
+    change(raw)
+    other = parse_scenario(raw, "other")
+    with pytest.raises(PlanStructureError) as err:
+        engine.run(engine.point_uncertainties(), other)
+    assert err.value.where == where
+
+
+def test_component_bau_is_the_status_quos(engine: Engine, plan: Scenario, status_quo: Scenario) -> None:
+    """PAR's SIPAS points at BAU do not carry the plan's SIPAS gain; the expected points do."""
+    unc = engine.uncertainties(2000, 6)
+    a, b = engine.run(unc, plan).indices["par_index"], engine.run(unc, status_quo).indices["par_index"]
+    assert np.array_equal(a.component_bau, b.component_bau)
+    sipas_only = status_quo.with_levels({"sipas": {g.id: g.planned for g in plan.indices["sipas"].groups}})
+    c = engine.run(unc, sipas_only)
+    gain = c.indices["sipas"].score.mean() - engine.run(unc, status_quo).indices["sipas"].score.mean()
+    delta = c.indices["par_index"].component_expected - b.component_expected
+    f8 = b.component_ids.index("f8_impact")
+    assert gain > 0.5 and delta[f8] == pytest.approx(0.1 * gain, abs=1e-6)
+    assert np.allclose(np.delete(delta, f8), 0.0, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("components", "where", "match"),
+    [
+        ({"d1_participation": 12.0}, "indices.papi.last_components.d1_participation", r"range \[1, 10\]"),
+        ({"d1_participation": 0.5}, "indices.papi.last_components.d1_participation", r"range \[1, 10\]"),
+        ({"f1_direction": 9.0}, "indices.par_index.last_components", "f2_legal_appraisal"),
+    ],
+)
+def test_last_components_checked_per_range_and_complete(
+    plan: Scenario, components: dict, where: str, match: str
+) -> None:
+    raw = plan.to_dict()
+    index_id = where.split(".")[1]
+    raw["indices"][index_id]["last_components"] = components
+    with pytest.raises(InputError, match=match) as err:
+        Engine.from_scenario(parse_scenario(raw, "p"))
+    assert err.value.where == where
+
+
+def test_seeds_per_spec7(engine: Engine) -> None:
+    by_int = engine.simulate(300, 5).to_dict()
+    assert engine.simulate(300, np.random.default_rng(5)).to_dict() == by_int
+    seq = np.random.SeedSequence(5)
+    assert engine.simulate(300, seq).to_dict() == engine.simulate(300, seq).to_dict() == by_int
+    gen = np.random.default_rng(5)
+    assert engine.simulate(300, gen).to_dict() != engine.simulate(300, gen).to_dict()  # a state moves on
+    child = np.random.SeedSequence(5).spawn(3)[2]
+    unc = engine.uncertainties(10, child)
+    assert (unc.seed, unc.spawn_key) == (5, (2,))
+    for bad in (-1, 1.5, "7", True):
+        with pytest.raises(InputError, match="seed"):
+            engine.uncertainties(10, bad)
+
+
+def test_evaluation_order_comes_from_the_definitions(plan: Scenario) -> None:
+    assert evaluation_order(plan).index("sipas") < evaluation_order(plan).index("par_index")
+    assert reads(plan, "par_index") == {"par_index", "sipas"} and reads(plan, "sipas") == {"sipas"}
+    sipas = plan.indices["sipas"]
+    subs = list(sipas.spec.subcriteria)
+    subs[0] = replace(subs[0], coupled_index="par_index", coupled_scale=1.0)
+    cyclic = replace(sipas, spec=replace(sipas.spec, subcriteria=tuple(subs)))
+    with pytest.raises(InputError, match="cycle"):
+        evaluation_order(replace(plan, indices={**plan.indices, "sipas": cyclic}))
+
+
+def test_baselines_are_kept_only_while_their_records_live(engine: Engine, plan: Scenario) -> None:
+    engine = Engine(plan, engine.forecasts, engine.focal)  # its own kept baselines
+    unc = engine.uncertainties(200, 3)
+    first = engine.run(unc, plan).to_dict()
+    assert any(ref() is unc for ref, _ in engine._kept)
+    assert engine.run(unc, plan).to_dict() == first  # the kept baseline gives the same answer
+    records = [engine.uncertainties(100, s) for s in range(5)]
+    for r in records:
+        engine.baseline(r)
+    assert len(engine._kept) <= 2
+    del unc, records, r
+    gc.collect()
+    assert engine._kept == []

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from test_analysis import one_index, papi_point, slope
 
+from simulator.analysis import tornado
 from simulator.engine import Engine
 from simulator.errors import InputError
 from simulator.optimize import frontier, optimise
@@ -125,3 +126,17 @@ def test_bad_input_names_the_place(engine: Engine, plan: Scenario, kwargs: dict,
     with pytest.raises(InputError) as err:
         optimise(engine, engine.point_uncertainties(), plan, **kwargs)
     assert err.value.where == where
+
+
+def test_optimiser_on_the_overview_draws(engine: Engine, plan: Scenario) -> None:
+    """Given the overview's record, the optimiser's and tornado's P(plan) are the overview's P(both)."""
+    unc = engine.uncertainties(1000, 12)
+    overview = engine.run(unc, plan)
+    res = optimise(engine, unc, plan, frontier_points=3)
+    torn = tornado(engine, unc, plan)
+    for i in plan.indices:
+        assert res.p_both_plan[i] == overview.indices[i].p_both == torn.plan[i]["p_both"]
+    assert (res.seed, res.draws) == (unc.seed, unc.draws) == (12, 1000)
+    other = Response.build(engine, engine.uncertainties(1000, 13), plan)
+    with pytest.raises(InputError, match="response"):
+        optimise(engine, unc, plan, response=other)
