@@ -144,7 +144,7 @@ def build_parser(description: str = "") -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="simulate a plan")
     _plan_arguments(run)
     run.add_argument("--draws", type=_DRAWS, default=20_000)
-    run.add_argument("--seed", type=_seed, default=0)
+    run.add_argument("--seed", type=_seed, default=limits.DEFAULT_SEED)
     run.add_argument("--json", action="store_true")
     run.add_argument("--lang", choices=LANGS, default="vi")
     run.add_argument(
@@ -163,7 +163,7 @@ def build_parser(description: str = "") -> argparse.ArgumentParser:
     first, last = limits.FORECAST_YEARS
     fc.add_argument("--year", required=True, type=_bounded(last, first))
     fc.add_argument("--draws", type=_DRAWS, default=20_000)
-    fc.add_argument("--seed", type=_seed, default=0)
+    fc.add_argument("--seed", type=_seed, default=limits.DEFAULT_SEED)
     fc.add_argument("--csv", action="store_true")
     fc.add_argument(
         "--table",
@@ -178,13 +178,13 @@ def build_parser(description: str = "") -> argparse.ArgumentParser:
     bt.add_argument("--years", required=True, type=_years, help="A-B, e.g. 2013-2020")
     bt.add_argument("--horizon", type=_bounded(3), default=1, help="years from the last data year (1-3)")
     bt.add_argument("--draws", type=_DRAWS, default=4000)
-    bt.add_argument("--seed", type=_seed, default=0)
+    bt.add_argument("--seed", type=_seed, default=limits.DEFAULT_SEED)
     bt.add_argument("--json", action="store_true")
     fld = sub.add_parser("field", help="every unit's rank-band probabilities for a year")
     fld.add_argument("--index", required=True, choices=INDEX_IDS)
     fld.add_argument("--year", required=True, type=_bounded(last, first))
     fld.add_argument("--draws", type=_DRAWS, default=20_000)
-    fld.add_argument("--seed", type=_seed, default=0)
+    fld.add_argument("--seed", type=_seed, default=limits.DEFAULT_SEED)
     fld.add_argument("--score", type=_real(0.0, 100.0), help="score whose reaching probability is shown")
     fld.add_argument("--csv", action="store_true")
     _decision_parsers(sub)
@@ -199,7 +199,7 @@ def _decision_parsers(sub: argparse._SubParsersAction) -> None:
     common = _Parser(add_help=False)
     _plan_arguments(common)
     common.add_argument("--draws", type=_DRAWS, default=20_000)
-    common.add_argument("--seed", type=_seed, default=0)
+    common.add_argument("--seed", type=_seed, default=limits.DEFAULT_SEED)
     common.add_argument("--json", action="store_true")
     common.add_argument("--lang", choices=LANGS, default="vi")
     sens = sub.add_parser("sensitivity", parents=[common], help="tornado and Sobol indices of each index")

@@ -28,7 +28,7 @@ Two plans evaluated on one record differ only by their levers (common random num
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -53,6 +53,8 @@ from simulator.scenario import IndexPlan, Scenario
 STREAMS = ("sipas", "par_index", "papi")  # child stream of each index (fixed: a seed keeps its numbers)
 BLOCK = 4096  # draws of a baseline built at once: bounds the temporary memory, leaves results unchanged
 STORE = np.float32  # storage type of pre-drawn inputs (halves the memory of a cached record)
+CALIBRATION_DRAWS = 4000  # draws the calibration of effectiveness is solved on (fixed: see Engine.calibrated)
+CALIBRATION_SEED = 20250701
 BASELINES_KEPT = 2  # baselines an engine keeps (the plan, its status quo and analyses share one)
 
 
@@ -106,6 +108,10 @@ class Engine:
         indices, definitions and last results): other levels, targets, groups or assumptions.
     forecasts : dict
         ``{index_id: BAUForecast}`` for the plan's year; built by :meth:`from_scenario`.
+    calibration : dict
+        ``{index_id: Calibration}`` of the indices whose effectiveness the plan leaves to
+        calibration (:mod:`simulator.outside_view`); every plan run on this engine whose index is
+        marked ``calibrated`` gets that effectiveness mean (:meth:`effective`).
 
     Examples
     --------
@@ -120,6 +126,7 @@ class Engine:
     forecasts: dict[str, BAUForecast]
     focal: dict[str, Focal] = field(default_factory=dict)
     _kept: list = field(default_factory=list, compare=False, repr=False)
+    calibration: dict = field(default_factory=dict)
 
     @classmethod
     def from_scenario(
@@ -151,7 +158,33 @@ class Engine:
                 fitted_on = current if current.units is history.units else history
                 forecasts[index_id] = field_forecast(fitted_on, scenario.year)
             focal[index_id] = focal_for(plan, current, pos, scenario)
-        return cls(scenario, forecasts, focal)
+        engine = cls(scenario, forecasts, focal)
+        return engine.calibrated() if any(p.calibrated for p in scenario.indices.values()) else engine
+
+    def calibrated(self) -> Engine:
+        """This engine with the calibrated effectiveness of every index the plan marks ``calibrated``.
+
+        Solved once per plan structure on its own fixed draws (``CALIBRATION_DRAWS``,
+        ``CALIBRATION_SEED``), so the effectiveness is a property of the plan, not of the seed a
+        user picks: "every group at 100 %" gives the mean gain at the plan's calibration percentile
+        of the reference class (:func:`simulator.outside_view.calibrate_scenario`).
+        """
+        from simulator.outside_view import calibrate_scenario
+
+        percentiles = {i: p.calibration_percentile for i, p in self.scenario.indices.items() if p.calibrated}
+        unc = self.uncertainties(CALIBRATION_DRAWS, CALIBRATION_SEED)
+        plan, cals = calibrate_scenario(self, unc, self.scenario, percentiles)
+        return Engine(plan, self.forecasts, self.focal, calibration=cals)
+
+    def effective(self, scenario: Scenario) -> Scenario:
+        """``scenario`` with the engine's calibrated effectiveness on its ``calibrated`` indices."""
+        cal = {i: c.effectiveness for i, c in self.calibration.items()}
+        new = {
+            i: replace(p, effectiveness_mean=cal[i])
+            for i, p in scenario.indices.items()
+            if p.calibrated and i in cal and p.effectiveness_mean != cal[i]
+        }
+        return replace(scenario, indices={**scenario.indices, **new}) if new else scenario
 
     @property
     def order(self) -> tuple[str, ...]:
@@ -168,7 +201,7 @@ class Engine:
         """
         if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
             raise InputError("draws", f"{draws!r} must be a whole number ≥ 1")
-        scenario = scenario or self.scenario
+        scenario = self.effective(scenario or self.scenario)
         self.check_structure(scenario)
         children, root = spawn(rng, len(STREAMS))
         by_index = {}
@@ -194,7 +227,7 @@ class Engine:
 
     def point_uncertainties(self, scenario: Scenario | None = None) -> Uncertainties:
         """One draw with every uncertain input at its centre (zero shocks, means): the point estimate."""
-        scenario = scenario or self.scenario
+        scenario = self.effective(scenario or self.scenario)
         self.check_structure(scenario)
         by_index = {}
         for index_id, plan in scenario.indices.items():
@@ -278,7 +311,7 @@ class Engine:
         record was drawn for gets its own lever draws from the record's streams, exactly those
         ``uncertainties(draws, seed, scenario)`` would give.
         """
-        scenario = scenario or self.scenario
+        scenario = self.effective(scenario or self.scenario)
         out = {}
         for index_id, plan in scenario.indices.items():
             u = unc.by_index[index_id]
@@ -296,7 +329,7 @@ class Engine:
         targets, task groups and lever assumptions are welcome, each with its own lever draws
         (:meth:`levers`).
         """
-        scenario = scenario or self.scenario
+        scenario = self.effective(scenario or self.scenario)
         self.check_structure(scenario)
         base = self.baseline(unc)
         levers = self.levers(unc, scenario)

@@ -47,3 +47,5 @@ MAX_TABLE_ROWS = 20_000
 """Rows of a results table (63 units over 300 editions)."""
 MAX_TABLE_COLUMNS = 100
 """Columns of a results table."""
+
+DEFAULT_SEED = 2021  # the default seed of the CLI and the app (any whole number ≥ 0 is a seed)

@@ -301,7 +301,7 @@ def _lines(view: OutsideView, lang: str = "vi") -> list[str]:
     lang = "vi" if lang == "vi" else "en"
     words = _LINES[lang]
     sign = "+" if view.gain_mean >= 0 else ""
-    gain = f"{sign}{_num(view.gain_mean, 2, lang)} ± {_num(view.gain_mc_se, 2, lang)}"
+    gain = f"{sign}{_num(view.gain_mean, 2, lang)} ± {_num(view.gain_mc_se, 3, lang)}"
     pct = _num(view.gain_percentile, 0, lang)
     out = [words["head"].format(gain=gain, pct=pct, ref=view.reference.describe(lang))]
     if view.base.p_both is not None:

@@ -22,8 +22,7 @@ from numbers import Integral
 import numpy as np
 
 from simulator.errors import InputError
-
-DEFAULT_SEED = 2021  # the default seed of the CLI and the app (any whole number ≥ 0 is a seed)
+from simulator.limits import DEFAULT_SEED
 
 RandomLike = int | np.random.SeedSequence | np.random.Generator | None
 
