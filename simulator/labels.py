@@ -192,17 +192,18 @@ def assumption_text(note: str, lang: str = "vi") -> str:
 
     Notes from the forecasts are ``giả định: <vi> (assumption: <en>)`` (:func:`simulator.field.note`)
     or ``assumption: <en> / giả định: <vi>``; other notes are returned as they are. The Vietnamese
-    text gets decimal commas and "hiện trạng" for BAU.
+    text gets decimal commas and "hiện trạng" for BAU. Shown under a "Giả định" / "Assumptions"
+    heading, the sentence starts with a capital and carries no label of its own.
 
-    >>> assumption_text("giả định: hệ số duy trì phi = 0.6 (assumption: persistence phi = 0.6)")
-    'Giả định: hệ số duy trì phi = 0,6'
-    >>> assumption_text("giả định: hệ số duy trì phi = 0.6 (assumption: persistence phi = 0.6)", "en")
-    'Assumption: persistence phi = 0.6'
+    >>> assumption_text("giả định: hệ số duy trì = 0.6 (assumption: persistence phi = 0.6)")
+    'Hệ số duy trì = 0,6'
+    >>> assumption_text("giả định: hệ số duy trì = 0.6 (assumption: persistence phi = 0.6)", "en")
+    'Persistence phi = 0.6'
     """
     found = _NOTE_VI_EN.fullmatch(note) or _NOTE_EN_VI.fullmatch(note)
     if not found:
         return note
     if lang != "vi":
-        return f"Assumption: {found['en']}"
-    vi = _DECIMAL_POINT.sub(",", found["vi"])
-    return "Giả định: " + re.sub(r"\bBAU\b", "hiện trạng", vi)
+        return found["en"][:1].upper() + found["en"][1:]
+    vi = re.sub(r"\bBAU\b", "hiện trạng", _DECIMAL_POINT.sub(",", found["vi"]))
+    return vi[:1].upper() + vi[1:]
