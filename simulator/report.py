@@ -437,14 +437,27 @@ _CSS = """
 body{font-family:'Segoe UI',Roboto,Arial,sans-serif;font-size:10.5pt;color:#1b2733;
   margin:18px;max-width:980px}
 h1{font-size:17pt;margin:0 0 2px} h2{font-size:12pt;margin:14px 0 4px;border-bottom:1px solid #ccd}
-.meta{color:#556;margin:0 0 8px} table{border-collapse:collapse;width:100%}
-td,th{border-bottom:1px solid #e2e6ea;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#f1f4f8} .num{text-align:right;white-space:nowrap} .big{font-size:13pt;font-weight:700}
-.charts{display:flex;gap:10px;flex-wrap:wrap} .chart{flex:1;min-width:260px}
-.chart h3{font-size:10pt;margin:6px 0 2px} .note{color:#556;font-size:9pt} ul{margin:2px 0 0 16px;padding:0}
-li{font-size:8pt;margin:0} @page{size:A4;margin:10mm} @media print{body{margin:0}}
-.levels{display:flex;gap:10px} .levels table{font-size:8.5pt} .levels td{padding:1px 4px}
+.meta{color:#3d4a57;margin:0 0 8px} table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #e2e6ea;padding:3px 6px;text-align:left;vertical-align:top;
+  overflow-wrap:break-word}
+th{background:#f1f4f8} .num{text-align:right} .big{font-size:13pt;font-weight:700;white-space:nowrap}
+.charts{display:flex;gap:10px;flex-wrap:wrap} .chart{flex:1;min-width:220px}
+.chart svg{max-width:100%;height:auto}
+.chart h3{font-size:10pt;margin:6px 0 2px} .note{color:#3d4a57;font-size:9pt}
+ul{margin:2px 0 0 16px;padding:0}
+li{font-size:8pt;margin:0}
+.levels{display:flex;gap:10px;flex-wrap:wrap} .levels table{font-size:8.5pt;flex:1 1 220px;width:auto}
+.levels td,.levels th{padding:1px 4px} .levels .num{white-space:nowrap}
 .assumed{columns:2;column-gap:18px;font-size:8pt} .assumed h3{break-after:avoid}
+@page{size:A4;margin:10mm}
+@media print{
+  body{margin:0;max-width:none;width:auto;font-size:9pt}
+  .results{table-layout:fixed} .results td,.results th{padding:2px 4px}
+  .results th:first-child{width:17%} .big{font-size:11pt}
+  .chart{min-width:0;flex:1 1 30%} .chart svg{width:100%}
+  .levels table{font-size:7.5pt;flex:1 1 45%}
+  tr,li,.chart,.levels table{break-inside:avoid} h2,h3{break-after:avoid}
+}
 """
 
 
@@ -488,7 +501,7 @@ def html_brief(
             f"{score_text(q['mean'], plan, lang)} ({number(q['p05'], 1, lang)}–{number(q['p95'], 1, lang)})"
         )
         rows.append(
-            f"<tr><td style='min-width:120px'>{target}</td>{''.join(cells)}"
+            f"<tr><td>{target}</td>{''.join(cells)}"
             f"<td class=num>{e(interval)}</td><td class=num>{e(number(r.expected_rank, 1, lang))}"
             f"/{r.n_units}</td></tr>"
         )
@@ -530,7 +543,7 @@ def html_brief(
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
         f"<title>{e(scenario.name)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{e(scenario.name)}</h1><p class=meta>{e(text('brief', lang))} · {e(meta)}</p>"
-        f"<table>{head}{''.join(rows)}</table>"
+        f"<table class=results>{head}{''.join(rows)}</table>"
         f"<p class=note>{e(text('mc_note', lang))} {e(text('model_note', lang))} "
         f"{e(text('cost', lang))}: {e(cost)}.</p>"
         f"<div class=charts>{''.join(charts)}</div>"
