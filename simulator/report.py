@@ -151,8 +151,20 @@ def summary_frame(scenario: Scenario, result: SimulationResult, bau: SimulationR
     return pd.DataFrame(rows)
 
 
+def weights_text(plan: IndexPlan, weights: dict[str, float], lang: str = "vi") -> str:
+    """A group's impact weights with the sub-criteria named in ``lang`` (ids only if unknown)."""
+    comps = {c.id: (c.name_vi if lang == "vi" else c.name_en) for c in plan.spec.components}
+    names = {}
+    for s in plan.spec.subcriteria:
+        own, comp = (s.name_vi if lang == "vi" else s.name_en), comps[s.component]
+        names[s.id] = own if own == comp else f"{comp} ({own})"
+    return "; ".join(
+        f"{names.get(k, k)}: {number(v, 2, lang).rstrip('0').rstrip(',.')}" for k, v in weights.items()
+    )
+
+
 def levels_frame(scenario: Scenario, lang: str = "vi") -> pd.DataFrame:
-    """Every task group with its BAU and planned completion and its assumptions."""
+    """Every task group with its status-quo and planned completion and its assumptions."""
     rows = []
     for index_id, p in scenario.indices.items():
         for g in p.groups:
@@ -164,7 +176,7 @@ def levels_frame(scenario: Scenario, lang: str = "vi") -> pd.DataFrame:
                     "bau": g.bau,
                     "planned": g.planned,
                     "reliability": g.reliability,
-                    "weights": ", ".join(f"{k} {v:g}" for k, v in g.weights.items()),
+                    "weights": weights_text(p, g.weights, lang),
                     "cost": float(g.cost(g.planned)),
                 }
             )
