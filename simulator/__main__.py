@@ -387,7 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except InputError as err:
-        sys.stderr.write(f"error: {printable(str(err))}\n")
+        vi = getattr(args, "lang", "vi") == "vi" and err.message("vi") != str(err)
+        line = f"lỗi: {err.message('vi')} | error: {err}" if vi else f"error: {err}"
+        sys.stderr.write(f"{printable(line)}\n")
         return 2
 
 

@@ -62,7 +62,8 @@ def prior_notes(index_id: str) -> list[str]:
             f"(weight {LEVEL_PRIOR_DF:g} changes)",
         ),
         note(
-            f"độ lệch chuẩn tiên nghiệm {SPREAD_STEP_PRIOR} mỗi năm cho thay đổi của log độ phân tán",
+            f"độ lệch chuẩn tiên nghiệm {SPREAD_STEP_PRIOR} mỗi năm cho thay đổi của độ phân tán "
+            "giữa các tỉnh (thang log)",
             f"prior sd {SPREAD_STEP_PRIOR} a year for the change of the log spread",
         ),
     ]

@@ -32,6 +32,8 @@ _TOP_KEYS = {
     "years",
     "source",
     "notes",
+    "notes_vi",
+    "notes_en",
     "components",
     "subcriteria",
 }
@@ -49,6 +51,8 @@ _SUB_KEYS = {
     "coupled_scale",
     "history_column",
     "source",
+    "assumption_vi",
+    "assumption_en",
 }
 
 
@@ -68,6 +72,7 @@ class SubCriterion:
     ``survey_se`` is the sampling standard error of the attainment (survey kind only).
     ``coupled_index`` names an index whose score feeds this sub-criterion, times
     ``coupled_scale`` (PAR's SIPAS component: SIPAS % × 0.1, an assumption).
+    ``assumption_vi`` / ``assumption_en`` say in plain words what is assumed (optional).
     """
 
     id: str
@@ -82,10 +87,17 @@ class SubCriterion:
     coupled_index: str | None = None
     coupled_scale: float = 0.0
     history_column: str | None = None
+    assumption_vi: str = ""
+    assumption_en: str = ""
 
     @property
     def is_assumption(self) -> bool:
         return "assumption" in self.source.lower()
+
+    def assumption_text(self, lang: str) -> str:
+        """What is assumed, in ``lang``; a definition without the text gives its source."""
+        own = self.assumption_vi if lang == "vi" else self.assumption_en
+        return own or (f"Giả định theo tệp định nghĩa: {self.source}" if lang == "vi" else self.source)
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,8 @@ class IndexSpec:
     notes: str
     components: tuple[Component, ...]
     subcriteria: tuple[SubCriterion, ...]
+    notes_vi: str = ""
+    notes_en: str = ""
 
     @property
     def lo(self) -> np.ndarray:
@@ -129,10 +143,34 @@ class IndexSpec:
         """Maximum points of each component."""
         return np.bincount(self.component_of(), weights=self.hi, minlength=len(self.components))
 
-    def assumptions(self) -> list[str]:
-        """Human-readable list of what in this definition is an assumption."""
-        out = [self.notes] if self.notes else []
-        out += [f"{s.id}: {s.source}" for s in self.subcriteria if s.is_assumption]
+    def assumptions(self, lang: str | None = None) -> list[str]:
+        """What in this definition is an assumption, as sentences.
+
+        ``lang=None`` gives the technical English lines (``"<sub-criterion id>: <source>"``);
+        ``"vi"`` or ``"en"`` gives plain sentences that name the sub-criteria by their names, one
+        sentence for each assumption shared by several sub-criteria.
+        """
+        if lang is None:
+            out = [self.notes] if self.notes else []
+            return out + [f"{s.id}: {s.source}" for s in self.subcriteria if s.is_assumption]
+        notes = (self.notes_vi if lang == "vi" else self.notes_en) or self.notes
+        out = [notes] if notes else []
+        comps = {c.id: (c.name_vi if lang == "vi" else c.name_en) for c in self.components}
+        groups: dict[str, list[SubCriterion]] = {}
+        for s in self.subcriteria:
+            if s.is_assumption:
+                groups.setdefault(s.assumption_text(lang), []).append(s)
+        applies, within = ("Áp dụng cho", "ở") if lang == "vi" else ("Applies to", "in")
+        for text, subs in groups.items():
+            names = [s.name_vi if lang == "vi" else s.name_en for s in subs]
+            if len(subs) > 1 and len(set(names)) == 1:
+                where = f" “{names[0]}” {within}: " + "; ".join(comps[s.component] for s in subs)
+            else:
+                where = ": " + "; ".join(
+                    n if n == comps[s.component] else f"{comps[s.component]} – {n}"
+                    for s, n in zip(subs, names, strict=True)
+                )
+            out.append(f"{text}. {applies}{where}.")
         return out
 
 
@@ -192,6 +230,8 @@ def _parse(data: dict, label: str) -> IndexSpec:
                 coupled_index=coupled,
                 coupled_scale=take(s, "coupled_scale", where, float, default=1.0 if coupled else 0.0, lo=0.0),
                 history_column=take(s, "history_column", where, str, default=None),
+                assumption_vi=take(s, "assumption_vi", where, str, default=""),
+                assumption_en=take(s, "assumption_en", where, str, default=""),
             )
         )
     ids = [s.id for s in subs]
@@ -208,6 +248,8 @@ def _parse(data: dict, label: str) -> IndexSpec:
         notes=take(data, "notes", "", str, default=""),
         components=tuple(comps),
         subcriteria=tuple(subs),
+        notes_vi=take(data, "notes_vi", "", str, default=""),
+        notes_en=take(data, "notes_en", "", str, default=""),
     )
 
 

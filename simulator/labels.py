@@ -1,8 +1,14 @@
-"""Words and number formats in Vietnamese (default) and English, shared by the CLI and the app."""
+"""Words and number formats in Vietnamese (default) and English, shared by the CLI, reports and app.
+
+:data:`TEXT` is the one table of library labels: the CLI's words, the brief's and the workbook's
+(sheet names, column headers with their units, run-info keys). :func:`assumption_text` turns a
+bilingual assumption note (``giả định: … (assumption: …)``) into one language.
+"""
 
 from __future__ import annotations
 
 import math
+import re
 
 LANGS = ("vi", "en")
 
@@ -31,6 +37,118 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "± is the Monte Carlo error (one standard deviation).",
     },
     "assumption": {"vi": "Giả định", "en": "Assumption"},
+    # the HTML brief
+    "brief": {"vi": "Bản tóm tắt cho Ban Chỉ đạo", "en": "Brief for the steering committee"},
+    "levels": {"vi": "Mức hoàn thành nhóm nhiệm vụ", "en": "Task-group completion levels"},
+    "group": {"vi": "Nhóm nhiệm vụ, giải pháp", "en": "Task group"},
+    "bau": {"vi": "Hiện trạng", "en": "Status quo"},
+    "planned": {"vi": "Kế hoạch", "en": "Plan"},
+    "reliability": {"vi": "Độ tin cậy (giả định)", "en": "Reliability (assumption)"},
+    "assumptions": {"vi": "Giả định", "en": "Assumptions"},
+    "vs_bau": {"vi": "so với hiện trạng", "en": "vs status quo"},
+    "pts": {"vi": "điểm %", "en": "pts"},
+    "score_chart": {"vi": "Phân phối điểm (vạch: mục tiêu)", "en": "Score distribution (line: target)"},
+    "rank_chart": {
+        "vi": "Phân phối hạng (vùng xanh: đạt mục tiêu)",
+        "en": "Rank distribution (green: target met)",
+    },
+    "cost": {"vi": "Chi phí ước tính (giả định)", "en": "Estimated cost (assumption)"},
+    "generated": {"vi": "Lập ngày", "en": "Generated"},
+    "model_note": {
+        "vi": "Xác suất là kết quả của mô hình mô phỏng Monte Carlo với các giả định nêu dưới đây; "
+        "không phải dự báo chắc chắn.",
+        "en": "Probabilities come from a Monte Carlo model resting on the assumptions listed below; "
+        "they are not certainties.",
+    },
+    "spread": {
+        "vi": "Điểm hiện trạng của từng lĩnh vực được chia từ tổng điểm theo điểm tối đa (giả định).",
+        "en": "Status-quo points of each field are spread from the total by the maxima (assumption).",
+    },
+    "groups_note": {
+        "vi": "Mức hiện trạng, độ tin cậy thực hiện, trọng số tác động, hiệu quả và chi phí "
+        "của các nhóm nhiệm vụ là giả định của kế hoạch.",
+        "en": "Status-quo levels, delivery reliability, weights, effectiveness and costs of the task "
+        "groups are the plan's assumptions.",
+    },
+    "coupling": {
+        "vi": "Điểm SIPAS đưa vào PAR INDEX theo quy đổi SIPAS % × {scale} (giả định).",
+        "en": "SIPAS feeds the PAR INDEX as SIPAS % × {scale} (assumption).",
+    },
+    # the workbook: sheet names (at most 31 characters) ...
+    "sheet.summary": {"vi": "Tóm tắt", "en": "Summary"},
+    "sheet.task_groups": {"vi": "Nhóm nhiệm vụ", "en": "Task groups"},
+    "sheet.rank_pmf": {"vi": "Phân phối hạng", "en": "Rank distribution"},
+    "sheet.components": {"vi": "Lĩnh vực", "en": "Components"},
+    "sheet.assumptions": {"vi": "Giả định", "en": "Assumptions"},
+    "sheet.run": {"vi": "Thông tin lần chạy", "en": "Run"},
+    # ... and column headers, each with its unit; {what} is one of the three targets below
+    "col.index": {"vi": "Chỉ số", "en": "Index"},
+    "col.plan": {"vi": "Kế hoạch", "en": "Plan"},
+    "col.province": {"vi": "Tỉnh/thành phố", "en": "Province"},
+    "col.year": {"vi": "Năm", "en": "Year"},
+    "col.unit": {"vi": "Đơn vị điểm", "en": "Score unit"},
+    "col.target_score": {"vi": "Điểm mục tiêu (% hoặc điểm)", "en": "Target score (% or points)"},
+    "col.target_rank": {"vi": "Hạng mục tiêu", "en": "Target rank"},
+    "col.score_mean": {"vi": "Điểm trung bình (% hoặc điểm)", "en": "Mean score (% or points)"},
+    "col.score_p05": {"vi": "Điểm, phân vị 5% (% hoặc điểm)", "en": "Score, 5th percentile (% or points)"},
+    "col.score_p50": {"vi": "Điểm, trung vị (% hoặc điểm)", "en": "Score, median (% or points)"},
+    "col.score_p95": {"vi": "Điểm, phân vị 95% (% hoặc điểm)", "en": "Score, 95th percentile (% or points)"},
+    "col.rank_p05": {"vi": "Hạng, phân vị 5%", "en": "Rank, 5th percentile"},
+    "col.rank_p50": {"vi": "Hạng, trung vị", "en": "Rank, median"},
+    "col.rank_p95": {"vi": "Hạng, phân vị 95%", "en": "Rank, 95th percentile"},
+    "col.expected_rank": {"vi": "Hạng kỳ vọng", "en": "Expected rank"},
+    "col.p": {"vi": "Xác suất {what} (%)", "en": "P({what}) (%)"},
+    "col.se_p": {"vi": "Sai số mô phỏng, xác suất {what} (%)", "en": "Simulation error, P({what}) (%)"},
+    "col.bau_p": {"vi": "Xác suất {what}, hiện trạng (%)", "en": "P({what}), status quo (%)"},
+    "col.bau_se_p": {
+        "vi": "Sai số mô phỏng, xác suất {what}, hiện trạng (%)",
+        "en": "Simulation error, P({what}), status quo (%)",
+    },
+    "col.change_p": {
+        "vi": "Thay đổi xác suất {what} so với hiện trạng (%)",
+        "en": "Change of P({what}) vs status quo (%)",
+    },
+    "col.se_change_p": {
+        "vi": "Sai số mô phỏng của thay đổi, xác suất {what} (%)",
+        "en": "Simulation error of the change, P({what}) (%)",
+    },
+    "what.score": {"vi": "đạt điểm mục tiêu", "en": "score ≥ target"},
+    "what.rank": {"vi": "đạt hạng mục tiêu", "en": "rank ≤ target"},
+    "what.both": {"vi": "đạt cả hai", "en": "both"},
+    "col.bau_score_mean": {
+        "vi": "Điểm trung bình, hiện trạng (% hoặc điểm)",
+        "en": "Mean score, status quo (% or points)",
+    },
+    "col.bau_expected_rank": {"vi": "Hạng kỳ vọng, hiện trạng", "en": "Expected rank, status quo"},
+    "col.cost": {"vi": "Chi phí (giả định)", "en": "Cost (assumption)"},
+    "col.currency": {"vi": "Đơn vị tiền", "en": "Currency"},
+    "col.draws": {"vi": "Số lần mô phỏng", "en": "Draws"},
+    "col.seed": {"vi": "Hạt giống ngẫu nhiên", "en": "Seed"},
+    "col.group": {"vi": "Mã nhóm", "en": "Group id"},
+    "col.name": {"vi": "Tên", "en": "Name"},
+    "col.bau": {"vi": "Mức hiện trạng (%)", "en": "Status-quo level (%)"},
+    "col.planned": {"vi": "Mức kế hoạch (%)", "en": "Planned level (%)"},
+    "col.reliability": {
+        "vi": "Độ tin cậy thực hiện (giả định, %)",
+        "en": "Delivery reliability (assumption, %)",
+    },
+    "col.weights": {"vi": "Trọng số tác động (giả định)", "en": "Impact weights (assumption)"},
+    "col.rank": {"vi": "Hạng", "en": "Rank"},
+    "col.plan_pmf": {"vi": "Xác suất đạt đúng hạng này, kế hoạch (%)", "en": "P(this rank), plan (%)"},
+    "col.bau_pmf": {"vi": "Xác suất đạt đúng hạng này, hiện trạng (%)", "en": "P(this rank), status quo (%)"},
+    "col.in_target": {"vi": "Trong hạng mục tiêu", "en": "Within the target rank"},
+    "col.component": {"vi": "Mã lĩnh vực", "en": "Component id"},
+    "col.plan_points": {"vi": "Điểm kỳ vọng, kế hoạch (điểm)", "en": "Expected points, plan (points)"},
+    "col.bau_points": {"vi": "Điểm kỳ vọng, hiện trạng (điểm)", "en": "Expected points, status quo (points)"},
+    "col.max": {"vi": "Điểm tối đa (điểm)", "en": "Maximum (points)"},
+    "col.assumed": {"vi": "Điểm chia theo giả định", "en": "Points spread by assumption"},
+    "col.assumption": {"vi": "Giả định", "en": "Assumption"},
+    "col.key": {"vi": "Mục", "en": "Item"},
+    "col.value": {"vi": "Giá trị", "en": "Value"},
+    "yes": {"vi": "có", "en": "yes"},
+    "no": {"vi": "không", "en": "no"},
+    "unit.%": {"vi": "%", "en": "%"},
+    "unit.points": {"vi": "điểm", "en": "points"},
 }
 
 
@@ -62,3 +180,30 @@ def percent(p: float, digits: int = 1, lang: str = "vi") -> str:
 def prob_with_error(p: float, se: float, lang: str = "vi") -> str:
     """``'45,7 % ± 0,4'``: a probability with its Monte Carlo standard error in points."""
     return f"{percent(p, 1, lang)} ± {number(100 * se, 1, lang)}"
+
+
+_NOTE_VI_EN = re.compile(r"giả định: (?P<vi>.+?) \(assumption: (?P<en>.+)\)", re.S)
+_NOTE_EN_VI = re.compile(r"assumption: (?P<en>.+?) / giả định: (?P<vi>.+)", re.S)
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def assumption_text(note: str, lang: str = "vi") -> str:
+    """One language of a bilingual assumption note, as a plain sentence.
+
+    Notes from the forecasts are ``giả định: <vi> (assumption: <en>)`` (:func:`simulator.field.note`)
+    or ``assumption: <en> / giả định: <vi>``; other notes are returned as they are. The Vietnamese
+    text gets decimal commas and "hiện trạng" for BAU. Shown under a "Giả định" / "Assumptions"
+    heading, the sentence starts with a capital and carries no label of its own.
+
+    >>> assumption_text("giả định: hệ số duy trì = 0.6 (assumption: persistence phi = 0.6)")
+    'Hệ số duy trì = 0,6'
+    >>> assumption_text("giả định: hệ số duy trì = 0.6 (assumption: persistence phi = 0.6)", "en")
+    'Persistence phi = 0.6'
+    """
+    found = _NOTE_VI_EN.fullmatch(note) or _NOTE_EN_VI.fullmatch(note)
+    if not found:
+        return note
+    if lang != "vi":
+        return found["en"][:1].upper() + found["en"][1:]
+    vi = re.sub(r"\bBAU\b", "hiện trạng", _DECIMAL_POINT.sub(",", found["vi"]))
+    return vi[:1].upper() + vi[1:]

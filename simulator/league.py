@@ -139,7 +139,8 @@ def fit_league(past: History, year: int) -> dict:
         phi, phi_sd = BORROWED_PERSISTENCE
         notes.append(
             note(
-                f"hệ số duy trì phi = {phi} (độ lệch chuẩn {phi_sd}) mượn từ PAPI",
+                f"mức giữ vị trí xếp hạng từ năm này sang năm sau (hệ số duy trì) = {phi} "
+                f"(độ lệch chuẩn {phi_sd}), mượn từ PAPI",
                 f"persistence phi = {phi} (sd {phi_sd}) borrowed from PAPI",
             )
         )

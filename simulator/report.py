@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.labels import number, percent, prob_with_error
+from simulator.labels import assumption_text, number, percent, prob_with_error
 from simulator.labels import t as label
 from simulator.outcomes import IndexResult, SimulationResult
 from simulator.scenario import IndexPlan, Scenario
@@ -29,49 +29,9 @@ from simulator.text import safe_frame
 KEYS = ("score", "rank", "both")
 _SHORT = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
 
-_TEXT: dict[str, dict[str, str]] = {
-    "brief": {"vi": "Bản tóm tắt cho Ban Chỉ đạo", "en": "Brief for the steering committee"},
-    "levels": {"vi": "Mức hoàn thành nhóm nhiệm vụ", "en": "Task-group completion levels"},
-    "group": {"vi": "Nhóm nhiệm vụ, giải pháp", "en": "Task group"},
-    "bau": {"vi": "Hiện trạng (BAU)", "en": "Status quo (BAU)"},
-    "planned": {"vi": "Kế hoạch", "en": "Plan"},
-    "reliability": {"vi": "Độ tin cậy (giả định)", "en": "Reliability (assumption)"},
-    "assumptions": {"vi": "Giả định", "en": "Assumptions"},
-    "vs_bau": {"vi": "so với hiện trạng", "en": "vs status quo"},
-    "score_chart": {"vi": "Phân phối điểm (vạch: mục tiêu)", "en": "Score distribution (line: target)"},
-    "rank_chart": {
-        "vi": "Phân phối hạng (vùng xanh: đạt mục tiêu)",
-        "en": "Rank distribution (green: target met)",
-    },
-    "cost": {"vi": "Chi phí ước tính (giả định)", "en": "Estimated cost (assumption)"},
-    "generated": {"vi": "Lập ngày", "en": "Generated"},
-    "model_note": {
-        "vi": "Xác suất là kết quả của mô hình mô phỏng Monte Carlo với các giả định nêu dưới đây; "
-        "không phải dự báo chắc chắn.",
-        "en": "Probabilities come from a Monte Carlo model resting on the assumptions listed below; "
-        "they are not certainties.",
-    },
-    "spread": {
-        "vi": "Điểm hiện trạng của từng lĩnh vực được chia từ tổng điểm theo điểm tối đa (giả định).",
-        "en": "Status-quo points of each field are spread from the total by the maxima (assumption).",
-    },
-    "groups_note": {
-        "vi": "Mức hiện trạng, độ tin cậy thực hiện, trọng số tác động, hiệu quả và chi phí "
-        "của các nhóm nhiệm vụ là giả định của kế hoạch.",
-        "en": "BAU levels, delivery reliability, weights, effectiveness and costs of the task groups "
-        "are the plan's assumptions.",
-    },
-    "coupling": {
-        "vi": "Điểm SIPAS đưa vào PAR INDEX theo quy đổi SIPAS % × {scale} (giả định).",
-        "en": "SIPAS feeds the PAR INDEX as SIPAS % × {scale} (assumption).",
-    },
-}
-
 
 def text(key: str, lang: str = "vi") -> str:
-    """A report label in ``lang`` (``simulator.labels`` first, then this module's own)."""
-    if key in _TEXT:
-        return _TEXT[key].get(lang, _TEXT[key]["en"])
+    """A report label in ``lang`` from the one table, :data:`simulator.labels.TEXT`."""
     return label(key, lang)
 
 
@@ -191,8 +151,20 @@ def summary_frame(scenario: Scenario, result: SimulationResult, bau: SimulationR
     return pd.DataFrame(rows)
 
 
+def weights_text(plan: IndexPlan, weights: dict[str, float], lang: str = "vi") -> str:
+    """A group's impact weights with the sub-criteria named in ``lang`` (ids only if unknown)."""
+    comps = {c.id: (c.name_vi if lang == "vi" else c.name_en) for c in plan.spec.components}
+    names = {}
+    for s in plan.spec.subcriteria:
+        own, comp = (s.name_vi if lang == "vi" else s.name_en), comps[s.component]
+        names[s.id] = own if own == comp else f"{comp} ({own})"
+    return "; ".join(
+        f"{names.get(k, k)}: {number(v, 2, lang).rstrip('0').rstrip(',.')}" for k, v in weights.items()
+    )
+
+
 def levels_frame(scenario: Scenario, lang: str = "vi") -> pd.DataFrame:
-    """Every task group with its BAU and planned completion and its assumptions."""
+    """Every task group with its status-quo and planned completion and its assumptions."""
     rows = []
     for index_id, p in scenario.indices.items():
         for g in p.groups:
@@ -204,7 +176,7 @@ def levels_frame(scenario: Scenario, lang: str = "vi") -> pd.DataFrame:
                     "bau": g.bau,
                     "planned": g.planned,
                     "reliability": g.reliability,
-                    "weights": ", ".join(f"{k} {v:g}" for k, v in g.weights.items()),
+                    "weights": weights_text(p, g.weights, lang),
                     "cost": float(g.cost(g.planned)),
                 }
             )
@@ -240,16 +212,20 @@ def assumptions(
     components_assumed: bool = False,
     lang: str = "vi",
 ) -> list[str]:
-    """Every assumption behind one index's result, as sentences to show or print."""
+    """Every assumption behind one index's result, as plain sentences in ``lang`` to show or print.
+
+    Definitions give their texts in ``lang`` (sub-criteria by name, not id); bilingual forecast
+    notes are cut to ``lang`` (:func:`simulator.labels.assumption_text`).
+    """
     plan = scenario.indices[index_id]
-    out = list(plan.spec.assumptions())
+    out = list(plan.spec.assumptions(lang))
     for s in plan.spec.subcriteria:
         if s.coupled_index and s.coupled_index in scenario.indices:
             out.append(text("coupling", lang).format(scale=number(s.coupled_scale, 1, lang)))
     out.append(text("groups_note", lang))
     if components_assumed:
         out.append(text("spread", lang))
-    out += list(forecast_notes)
+    out += [assumption_text(n, lang) for n in forecast_notes]
     return out
 
 
@@ -279,15 +255,76 @@ def to_csv(scenario: Scenario, result: SimulationResult, bau: SimulationResult) 
     return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def to_xlsx(
+_PCT, _PTS, _INT, _TXT = "0.00%", "0.00", "0", "@"
+_PROB = ("p", "se_p", "bau_p", "bau_se_p", "change_p", "se_change_p")
+# the workbook's columns: (sheet, column) -> (label key in simulator.labels.TEXT, number format)
+_COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
+    **{
+        ("summary", c): (f"col.{c}", f)
+        for c, f in {
+            "index": _TXT,
+            "province": _TXT,
+            "year": _INT,
+            "target_score": _PTS,
+            "target_rank": _INT,
+            "score_mean": _PTS,
+            "score_p05": _PTS,
+            "score_p50": _PTS,
+            "score_p95": _PTS,
+            "rank_p05": _INT,
+            "rank_p50": _INT,
+            "rank_p95": _INT,
+            "expected_rank": _PTS,
+            "bau_score_mean": _PTS,
+            "bau_expected_rank": _PTS,
+            "cost": _PTS,
+            "currency": _TXT,
+            "draws": _INT,
+            "seed": _INT,
+        }.items()
+    },
+    **{("summary", f"{p}_{k}"): (f"col.{p}|{k}", _PCT) for p in _PROB for k in KEYS},
+    ("task_groups", "index"): ("col.index", _TXT),
+    ("task_groups", "group"): ("col.group", _TXT),
+    ("task_groups", "name"): ("group", _TXT),
+    ("task_groups", "bau"): ("col.bau", _PCT),
+    ("task_groups", "planned"): ("col.planned", _PCT),
+    ("task_groups", "reliability"): ("col.reliability", _PCT),
+    ("task_groups", "weights"): ("col.weights", _TXT),
+    ("task_groups", "cost"): ("col.cost", _PTS),
+    ("rank_pmf", "index"): ("col.index", _TXT),
+    ("rank_pmf", "rank"): ("col.rank", _INT),
+    ("rank_pmf", "plan"): ("col.plan_pmf", _PCT),
+    ("rank_pmf", "bau"): ("col.bau_pmf", _PCT),
+    ("rank_pmf", "in_target"): ("col.in_target", _TXT),
+    ("components", "index"): ("col.index", _TXT),
+    ("components", "component"): ("col.component", _TXT),
+    ("components", "name"): ("col.name", _TXT),
+    ("components", "plan"): ("col.plan_points", _PTS),
+    ("components", "bau"): ("col.bau_points", _PTS),
+    ("components", "max"): ("col.max", _PTS),
+    ("components", "assumed"): ("col.assumed", _TXT),
+    ("assumptions", "index"): ("col.index", _TXT),
+    ("assumptions", "assumption"): ("col.assumption", _TXT),
+    ("run", "key"): ("col.key", _TXT),
+    ("run", "value"): ("col.value", _TXT),
+}
+
+
+def _header(key: str, lang: str) -> str:
+    """A column header from :data:`_COLUMNS`'s label key (``col.p|score`` fills in the target)."""
+    key, _, what = key.partition("|")
+    return text(key, lang).format(what=text(f"what.{what}", lang)) if what else text(key, lang)
+
+
+def _workbook_frames(
     scenario: Scenario,
     result: SimulationResult,
     bau: SimulationResult,
-    *,
-    notes: dict[str, list[str]] | None = None,
-    lang: str = "vi",
-) -> bytes:
-    """A workbook: summary, task groups, rank distributions, components, assumptions, run info."""
+    notes: dict[str, list[str]],
+    lang: str,
+) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets keyed by their code names, with the words of ``lang`` in the cells."""
     ranks = pd.concat(
         [rank_frame(r, bau.indices[i]).assign(index=i) for i, r in result.indices.items()],
         ignore_index=True,
@@ -296,22 +333,21 @@ def to_xlsx(
         [components_frame(r, scenario.indices[i], lang).assign(index=i) for i, r in result.indices.items()],
         ignore_index=True,
     )
-    notes = notes or {i: assumptions(scenario, i, lang=lang) for i in scenario.indices}
+    yes_no = {True: text("yes", lang), False: text("no", lang)}
+    ranks["in_target"] = ranks["in_target"].map(yes_no)
+    comps["assumed"] = comps["assumed"].map(yes_no)
     assumed = pd.DataFrame([{"index": i, "assumption": a} for i, lst in notes.items() for a in lst])
-    info = pd.DataFrame(
-        {
-            "key": ["plan", "province", "year", "draws", "seed", "generated"],
-            "value": [
-                scenario.name,
-                scenario.province,
-                scenario.year,
-                result.draws,
-                result.seed,
-                date.today().isoformat(),
-            ],
-        }
-    )
-    sheets = {
+    keys = ["plan", "province", "year", "draws", "seed", "generated"]
+    values = [
+        scenario.name,
+        scenario.province,
+        scenario.year,
+        result.draws,
+        result.seed,
+        date.today().isoformat(),
+    ]
+    info = pd.DataFrame({"key": [text(k, lang) for k in keys], "value": [str(v) for v in values]})
+    frames = {
         "summary": summary_frame(scenario, result, bau),
         "task_groups": levels_frame(scenario, lang),
         "rank_pmf": ranks,
@@ -319,15 +355,44 @@ def to_xlsx(
         "assumptions": assumed,
         "run": info,
     }
+    for frame in frames.values():
+        if "index" in frame:
+            frame["index"] = frame["index"].map(lambda i: _SHORT.get(i, i))
+    return frames
+
+
+def to_xlsx(
+    scenario: Scenario,
+    result: SimulationResult,
+    bau: SimulationResult,
+    *,
+    notes: dict[str, list[str]] | None = None,
+    lang: str = "vi",
+) -> bytes:
+    """A workbook: summary, task groups, rank distributions, components, assumptions, run info.
+
+    Sheet names and column headers are in ``lang`` and state their units; probabilities and
+    levels are stored as fractions shown with the ``0.00%`` format, points with ``0.00``, counts
+    with ``0``; text (a plan's own words included) is stored as text, never as a formula.
+    """
+    notes = notes or {i: assumptions(scenario, i, lang=lang) for i in scenario.indices}
+    frames = _workbook_frames(scenario, result, bau, notes, lang)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        for name, frame in sheets.items():
-            safe_frame(frame).to_excel(xl, sheet_name=name, index=False)
-        for sheet in xl.book.worksheets:
-            for row in sheet.iter_rows():
-                for cell in row:
+        for name, frame in frames.items():
+            formats = [_COLUMNS.get((name, c), (c, "General")) for c in frame.columns]
+            shown = safe_frame(frame).set_axis([_header(k, lang) for k, _ in formats], axis=1)
+            shown.to_excel(xl, sheet_name=text(f"sheet.{name}", lang), index=False)
+            sheet = xl.sheets[text(f"sheet.{name}", lang)]
+            for j, (_, fmt) in enumerate(formats, start=1):
+                sheet.cell(1, j).data_type = "s"
+                letter = sheet.cell(1, j).column_letter
+                sheet.column_dimensions[letter].width = min(60, max(12, len(str(sheet.cell(1, j).value)) + 2))
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = fmt
                     if isinstance(cell.value, str):
                         cell.data_type = "s"
+            sheet.freeze_panes = "A2"
     return buf.getvalue()
 
 
@@ -384,14 +449,27 @@ _CSS = """
 body{font-family:'Segoe UI',Roboto,Arial,sans-serif;font-size:10.5pt;color:#1b2733;
   margin:18px;max-width:980px}
 h1{font-size:17pt;margin:0 0 2px} h2{font-size:12pt;margin:14px 0 4px;border-bottom:1px solid #ccd}
-.meta{color:#556;margin:0 0 8px} table{border-collapse:collapse;width:100%}
-td,th{border-bottom:1px solid #e2e6ea;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#f1f4f8} .num{text-align:right;white-space:nowrap} .big{font-size:13pt;font-weight:700}
-.charts{display:flex;gap:10px;flex-wrap:wrap} .chart{flex:1;min-width:260px}
-.chart h3{font-size:10pt;margin:6px 0 2px} .note{color:#556;font-size:9pt} ul{margin:2px 0 0 16px;padding:0}
-li{font-size:8pt;margin:0} @page{size:A4;margin:10mm} @media print{body{margin:0}}
-.levels{display:flex;gap:10px} .levels table{font-size:8.5pt} .levels td{padding:1px 4px}
+.meta{color:#3d4a57;margin:0 0 8px} table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #e2e6ea;padding:3px 6px;text-align:left;vertical-align:top;
+  overflow-wrap:break-word}
+th{background:#f1f4f8} .num{text-align:right} .big{font-size:13pt;font-weight:700;white-space:nowrap}
+.charts{display:flex;gap:10px;flex-wrap:wrap} .chart{flex:1;min-width:220px}
+.chart svg{max-width:100%;height:auto}
+.chart h3{font-size:10pt;margin:6px 0 2px} .note{color:#3d4a57;font-size:9pt}
+ul{margin:2px 0 0 16px;padding:0}
+li{font-size:8pt;margin:0}
+.levels{display:flex;gap:10px;flex-wrap:wrap} .levels table{font-size:8.5pt;flex:1 1 220px;width:auto}
+.levels td,.levels th{padding:1px 4px} .levels .num{white-space:nowrap}
 .assumed{columns:2;column-gap:18px;font-size:8pt} .assumed h3{break-after:avoid}
+@page{size:A4;margin:10mm}
+@media print{
+  body{margin:0;max-width:none;width:auto;font-size:9pt}
+  .results{table-layout:fixed} .results td,.results th{padding:2px 4px}
+  .results th:first-child{width:17%} .big{font-size:11pt}
+  .chart{min-width:0;flex:1 1 30%} .chart svg{width:100%}
+  .levels table{font-size:7.5pt;flex:1 1 45%}
+  tr,li,.chart,.levels table{break-inside:avoid} h2,h3{break-after:avoid}
+}
 """
 
 
@@ -424,7 +502,7 @@ def html_brief(
             cells.append(
                 f"<td class=num><span class=big>{e(shown)}"
                 f"</span><br><span class=note>{sign}{e(number(abs(100 * delta), 1, lang))} ± "
-                f"{e(number(100 * se, 1, lang))} {'điểm %' if lang == 'vi' else 'pts'} "
+                f"{e(number(100 * se, 1, lang))} {e(text('pts', lang))} "
                 f"{e(text('vs_bau', lang))}</span></td>"
             )
         target = f"≥ {score_text(r.target_score, plan, lang)}; {text('rank', lang).lower()} ≤ {r.target_rank}"
@@ -435,7 +513,7 @@ def html_brief(
             f"{score_text(q['mean'], plan, lang)} ({number(q['p05'], 1, lang)}–{number(q['p95'], 1, lang)})"
         )
         rows.append(
-            f"<tr><td style='min-width:120px'>{target}</td>{''.join(cells)}"
+            f"<tr><td>{target}</td>{''.join(cells)}"
             f"<td class=num>{e(interval)}</td><td class=num>{e(number(r.expected_rank, 1, lang))}"
             f"/{r.n_units}</td></tr>"
         )
@@ -447,8 +525,8 @@ def html_brief(
         )
     levels = levels_frame(scenario, lang)
     level_tables = "".join(
-        f"<table><tr><th>{e(_SHORT[i])}</th><th class=num>BAU</th><th class=num>{e(text('planned', lang))}"
-        f"</th><th class=num>{e(text('reliability', lang))}</th></tr>"
+        f"<table><tr><th>{e(_SHORT[i])}</th><th class=num>{e(text('bau', lang))}</th>"
+        f"<th class=num>{e(text('planned', lang))}</th><th class=num>{e(text('reliability', lang))}</th></tr>"
         + "".join(
             f"<tr><td>{e(g.name)}</td><td class=num>{e(percent(g.bau, 0, lang))}</td>"
             f"<td class=num><b>{e(percent(g.planned, 0, lang))}</b></td>"
@@ -477,7 +555,7 @@ def html_brief(
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
         f"<title>{e(scenario.name)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{e(scenario.name)}</h1><p class=meta>{e(text('brief', lang))} · {e(meta)}</p>"
-        f"<table>{head}{''.join(rows)}</table>"
+        f"<table class=results>{head}{''.join(rows)}</table>"
         f"<p class=note>{e(text('mc_note', lang))} {e(text('model_note', lang))} "
         f"{e(text('cost', lang))}: {e(cost)}.</p>"
         f"<div class=charts>{''.join(charts)}</div>"

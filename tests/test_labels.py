@@ -1,0 +1,55 @@
+"""The one label table and the bilingual assumption notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator import report
+from simulator.field import note
+from simulator.labels import LANGS, TEXT, assumption_text, t
+
+
+def test_every_label_has_both_languages_and_sheet_names_fit_excel() -> None:
+    for key, entry in TEXT.items():
+        assert set(entry) == set(LANGS) and all(entry.values()), key
+    for key in [k for k in TEXT if k.startswith("sheet.")]:
+        for lang in LANGS:
+            name = t(key, lang)
+            assert len(name) <= 31 and not set(name) & set("[]:*?/\\"), name
+
+
+def test_every_workbook_column_has_a_label_with_its_words() -> None:
+    for key, _ in report._COLUMNS.values():
+        base, _, what = key.partition("|")
+        assert base in TEXT and (not what or f"what.{what}" in TEXT), key
+    assert "BAU" not in " ".join(e["vi"] for e in TEXT.values())
+
+
+@pytest.mark.parametrize(
+    ("raw", "vi", "en"),
+    [
+        (note("độ lệch chuẩn 1.5 điểm", "sd 1.5 points"), "Độ lệch chuẩn 1,5 điểm", "Sd 1.5 points"),
+        (
+            note("mức BAU giữ nguyên (2013-2020)", "BAU kept (2013-2020)"),
+            "Mức hiện trạng giữ nguyên (2013-2020)",
+            "BAU kept (2013-2020)",
+        ),
+        (
+            "assumption: equal weights (no table) / giả định: trọng số bằng nhau",
+            "Trọng số bằng nhau",
+            "Equal weights (no table)",
+        ),
+        ("a plain sentence.", "a plain sentence.", "a plain sentence."),
+    ],
+)
+def test_assumption_notes_are_cut_to_one_language(raw, vi, en) -> None:
+    assert assumption_text(raw, "vi") == vi
+    assert assumption_text(raw, "en") == en
+
+
+def test_weights_name_the_sub_criteria(plan) -> None:
+    par = plan.indices["par_index"]
+    shown = report.weights_text(par, {"f1_direction_appraisal": 0.7, "f8_sipas": 1.0}, "vi")
+    assert shown == "Công tác chỉ đạo, điều hành CCHC (Điểm thẩm định): 0,7; " + (
+        "Tác động của CCHC đến người dân, tổ chức và phát triển KT-XH (Chỉ số SIPAS): 1"
+    )
