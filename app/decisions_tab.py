@@ -49,9 +49,9 @@ TEXT: dict[str, dict[str, str]] = {
     "goal": {"vi": "Cần làm bao nhiêu để đạt?", "en": "What does it take?"},
     "goal_q": {"vi": "Xác suất mong muốn đạt cả hai mục tiêu", "en": "Wanted probability of both targets"},
     "goal_q_help": {
-        "vi": "Mặc định {q} %: mức cao nhất (bội số của 5) mà mọi chỉ số đều đạt được khi mọi nhóm "
-        "hoàn thành 100 %.",
-        "en": "Default {q} %: the highest multiple of 5 that every index can reach with every group "
+        "vi": "Mặc định {q} %: mức cao nhất (bội số của 5) mà mọi chỉ số đều đạt được khi các nhóm "
+        "của chỉ số đó hoàn thành 100 %.",
+        "en": "Default {q} %: the highest multiple of 5 that every index can reach with its own groups "
         "at 100 %.",
     },
     "uniform_ok": {
@@ -135,9 +135,12 @@ def reachable_q(best: float) -> int:
 
 def _goal_q(ev: Evaluation, lang: str) -> float:
     ss = st.session_state
-    every = {i: {g.id: 1.0 for g in p.groups} for i, p in ev.scenario.indices.items()}
-    best = state.run_other(ev, ev.scenario.with_levels(every))
-    default = reachable_q(min(r.p_both for r in best.indices.values()))
+    # goal seek raises one index's own groups: its best is that index's groups at 100 %, the rest as planned
+    best = [
+        state.run_other(ev, ev.scenario.with_levels({i: {g.id: 1.0 for g in p.groups}})).indices[i].p_both
+        for i, p in ev.scenario.indices.items()
+    ]
+    default = reachable_q(min(best))
     kept = ss.get("goal_q")  # (draws record, percent): the user's pick holds while levers move
     wanted = kept[1] if kept and kept[0] == ev.key else default
     ss["goal_q"] = (ev.key, wanted)

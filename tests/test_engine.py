@@ -97,7 +97,7 @@ def test_raising_a_completion_never_hurts(engine: Engine, plan: Scenario, data: 
 def test_hand_computed_deterministic_case(engine: Engine, plan: Scenario) -> None:
     """Zero shocks, mean delivery/weights/effectiveness: the PAPI score is computable by hand."""
     point = engine.run(engine.point_uncertainties())
-    papi = plan.indices["papi"]
+    papi = engine.scenario.indices["papi"]  # the calibrated effectiveness the engine runs with
     fc = engine.forecasts["papi"]
     focal = engine.focal["papi"]
     y = fc.mean[focal.position]
