@@ -178,3 +178,22 @@ def probability_bars(
         .encode(x=x, xOffset=offset, y="hi:Q", text=alt.Text("p:Q", format=".0%"))
     )
     return finish(alt.layer(bars, err, text), lang, big, 260)
+
+
+def predecessors_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.TopLevelMixin:
+    """Scores of a merged unit's former provinces, one line each, and the combined series dashed."""
+    combined = tr("c_combined", lang)
+    x = alt.X("year:O", title=tr("c_year", lang), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("score:Q", title=tr("c_score", lang), scale=alt.Scale(zero=False))
+    color = alt.Color("series:N", legend=alt.Legend(title=None))
+    lines = (
+        alt.Chart(frame[frame["series"] != combined])
+        .mark_line(point=True, strokeWidth=2)
+        .encode(x=x, y=y, color=color, tooltip=["series:N", "year:O", alt.Tooltip("score:Q", format=".2f")])
+    )
+    both = (
+        alt.Chart(frame[frame["series"] == combined])
+        .mark_line(strokeDash=[6, 3], strokeWidth=3, color=HISTORY)
+        .encode(x=x, y=y, tooltip=["series:N", "year:O", alt.Tooltip("score:Q", format=".2f")])
+    )
+    return finish(alt.layer(lines, both), lang, big, 220)
