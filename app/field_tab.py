@@ -119,9 +119,7 @@ def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> al
     layers = [cells, text]
     if focal in s.units:
         box = pd.DataFrame({"unit": [focal]})
-        layers.append(
-            alt.Chart(box).mark_rect(fill=None, stroke=charts.TARGET, strokeWidth=3).encode(y=y)
-        )
+        layers.append(alt.Chart(box).mark_rect(fill=None, stroke=charts.TARGET, strokeWidth=3).encode(y=y))
     return charts.finish(alt.layer(*layers), lang, big, 16 * s.n_units)
 
 
@@ -134,9 +132,7 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
     index_id = c1.selectbox(
         tr("table_index", lang), list(INDEX_NAMES), key="field_index", format_func=INDEX_NAMES.get
     )
-    year = int(
-        c2.selectbox(tr("year", lang), list(range(YEARS[0], YEARS[1] + 1)), key="field_year")
-    )
+    year = int(c2.selectbox(tr("year", lang), list(range(YEARS[0], YEARS[1] + 1)), key="field_year"))
     default = 90.0 if index_id == "par_index" else None
     plan = ev.scenario.indices.get(index_id)
     if default is None and plan is not None:
@@ -144,9 +140,7 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
     key = f"w:field_score:{index_id}"
     ss.setdefault(f"field_score:{index_id}", default)
     ss[key] = "" if ss[f"field_score:{index_id}"] is None else typed(ss[f"field_score:{index_id}"], lang)
-    c3.text_input(
-        tr("field_threshold", lang), key=key, on_change=fields.cb_field_score, args=(index_id,)
-    )
+    c3.text_input(tr("field_threshold", lang), key=key, on_change=fields.cb_field_score, args=(index_id,))
     threshold = ss[f"field_score:{index_id}"]
     try:
         s = state.standings(index_id, year, int(ss["draws"]), int(ss["seed"]), threshold)

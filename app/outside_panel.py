@@ -52,7 +52,7 @@ def reference_histogram(view: OutsideView, lang: str, big: bool = False) -> alt.
 
 def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
     """Histogram of the reference class with the plan's gain, base rate beside P(both), the flag."""
-    view = state.outside(ev)[index_id]
+    view = state.outside(ev, index_id)
     r = ev.result.indices[index_id]
     st.markdown(f"**{tr('ov_title', lang)}**")
     if view.flagged:
@@ -115,4 +115,3 @@ def rank_width_note(ev: state.Evaluation, index_id: str, lang: str) -> None:
     n = ev.result.indices[index_id].n_units
     if width.n_units != n:
         st.caption(tr("width_other_field", lang, n_old=width.n_units, n=n))
-

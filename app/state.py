@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -110,11 +110,18 @@ def _run(
     return _engine.run(_unc, _scenario)
 
 
-@st.cache_resource(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=CACHE_TTL, show_spinner=False)
 def _outside(
-    draws_key: str, plan_key: str, _engine: Engine, _unc: Uncertainties, _scenario: Scenario, _result
-) -> dict[str, OutsideView]:
-    return outside_views(_engine, _unc, _scenario, _result)
+    draws_key: str,
+    plan_key: str,
+    index_id: str,
+    _engine: Engine,
+    _unc: Uncertainties,
+    _scenario: Scenario,
+    _result: SimulationResult,
+) -> OutsideView:
+    one = replace(_result, indices={index_id: _result.indices[index_id]})
+    return outside_views(_engine, _unc, _scenario, one)[index_id]
 
 
 @st.cache_resource(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
@@ -127,9 +134,13 @@ def _standings(index_id: str, year: int, draws: int, seed: int, threshold: float
     return field_standings(index_id, year, draws=draws, rng=seed, threshold=threshold)
 
 
-def outside(ev: Evaluation) -> dict[str, OutsideView]:
-    """The outside view of every index, on the same draws as the screen (cached per plan)."""
-    return _outside(ev.key, plan_key(ev.scenario), ev.engine, ev.unc, ev.scenario, ev.result)
+def outside(ev: Evaluation, index_id: str) -> OutsideView:
+    """The outside view of one index (the open tab's), on the same draws as the screen (cached).
+
+    ``outside_views`` is given the result of that index alone, so a lever's move costs one
+    index's reference class and base rate rather than three.
+    """
+    return _outside(ev.key, plan_key(ev.scenario), index_id, ev.engine, ev.unc, ev.scenario, ev.result)
 
 
 def rank_width(ev: Evaluation, index_id: str) -> LeagueRankWidth:

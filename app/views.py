@@ -12,7 +12,7 @@ from app.text import plain
 from simulator import report
 from simulator.labels import number, percent, prob_with_error
 from simulator.merger import predecessors_frame
-from simulator.units import crosswalk
+from simulator.units import crosswalk, field_date
 
 INDEX_NAMES = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
 LEVEL_STEP = 0.5  # percentage points per slider step; a plan's own level is kept exactly even off this grid
@@ -168,7 +168,7 @@ def target_kind_line(plan, lang: str) -> None:  # type: ignore[no-untyped-def]
 def predecessors_chart(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
     """A merged unit's former provinces side by side, with the combined series."""
     merger = next((m for m in crosswalk() if m.name == ev.scenario.province), None)
-    if merger is None or not merger.merged:
+    if merger is None or not merger.merged or field_date(ev.scenario.year) < merger.effective:
         return
     frame = predecessors_frame(ev.histories[index_id], merger.name)
     cols = [f"{p} score" for p in merger.predecessors]
