@@ -41,7 +41,14 @@ def test_loads_on_the_can_tho_plan(app):
     assert any(plain(PLAN_NAME) in m.value for m in app.markdown)
     values = [m.value for m in app.metric]
     assert len(values) == 3 and all("%" in v and "±" in v for v in values)
-    assert [t.label for t in app.tabs][:5] == ["Tổng quan", "PAR INDEX", "SIPAS", "PAPI", "Quyết định"]
+    assert [t.label for t in app.tabs][:6] == [
+        "Tổng quan",
+        "PAR INDEX",
+        "SIPAS",
+        "PAPI",
+        "Toàn cảnh",
+        "Quyết định",
+    ]
 
 
 def test_slider_change_updates_p_both(app):
