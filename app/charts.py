@@ -182,18 +182,17 @@ def probability_bars(
 
 def predecessors_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.TopLevelMixin:
     """Scores of a merged unit's former provinces, one line each, and the combined series dashed."""
-    combined = tr("c_combined", lang)
-    x = alt.X("year:O", title=tr("c_year", lang), axis=alt.Axis(labelAngle=0))
-    y = alt.Y("score:Q", title=tr("c_score", lang), scale=alt.Scale(zero=False))
-    color = alt.Color("series:N", legend=alt.Legend(title=None))
+    data = frame.assign(combined=frame["series"] == tr("c_combined", lang))
+    tip = ["series:N", "year:O", alt.Tooltip("score:Q", format=".2f")]
     lines = (
-        alt.Chart(frame[frame["series"] != combined])
-        .mark_line(point=True, strokeWidth=2)
-        .encode(x=x, y=y, color=color, tooltip=["series:N", "year:O", alt.Tooltip("score:Q", format=".2f")])
+        alt.Chart(data)
+        .mark_line(point=True, strokeWidth=2.5)
+        .encode(
+            x=alt.X("year:O", title=tr("c_year", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("score:Q", title=tr("c_score", lang), scale=alt.Scale(zero=False)),
+            color=alt.Color("series:N", legend=alt.Legend(title=None)),
+            strokeDash=alt.StrokeDash("combined:N", legend=None, scale=alt.Scale(range=[[1, 0], [6, 3]])),
+            tooltip=tip,
+        )
     )
-    both = (
-        alt.Chart(frame[frame["series"] == combined])
-        .mark_line(strokeDash=[6, 3], strokeWidth=3, color=HISTORY)
-        .encode(x=x, y=y, tooltip=["series:N", "year:O", alt.Tooltip("score:Q", format=".2f")])
-    )
-    return finish(alt.layer(lines, both), lang, big, 220)
+    return finish(lines, lang, big, 220)

@@ -92,8 +92,10 @@ def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> al
         for j, u in enumerate(s.units)
     ]
     data = pd.DataFrame(rows)
-    y = alt.Y("unit:N", sort=order, title=None, axis=alt.Axis(labelLimit=160))
-    x = alt.X("band:N", sort=list(cols), title=None, axis=alt.Axis(labelAngle=0, orient="top"))
+    y = alt.Y("unit:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, labelOverlap=False))
+    x = alt.X(
+        "band:N", sort=list(cols), title=None, axis=alt.Axis(labelAngle=-30, orient="top", labelOverlap=False)
+    )
     cells = (
         alt.Chart(data)
         .mark_rect()
@@ -120,7 +122,7 @@ def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> al
     if focal in s.units:
         box = pd.DataFrame({"unit": [focal]})
         layers.append(alt.Chart(box).mark_rect(fill=None, stroke=charts.TARGET, strokeWidth=3).encode(y=y))
-    return charts.finish(alt.layer(*layers), lang, big, 16 * s.n_units)
+    return charts.finish(alt.layer(*layers), lang, big, 20 * s.n_units)
 
 
 def render(ev: state.Evaluation, lang: str, big: bool) -> None:

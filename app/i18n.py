@@ -285,8 +285,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Cao hơn {q} % trong {n} tỉnh-năm của nhóm tham chiếu (phân vị thứ {q}).",
         "en": "Above {q} % of the reference class's {n} province-years ({q}th percentile).",
     },
-    "ov_model": {"vi": "Mô hình: đạt cả hai", "en": "Model: P(both)"},
-    "ov_base": {"vi": "Lịch sử: đạt cả hai", "en": "History: base rate"},
+    "ov_both": {"vi": "Khả năng đạt cả hai mục tiêu:", "en": "Probability of meeting both targets:"},
+    "ov_model": {"vi": "Theo mô hình", "en": "Model"},
+    "ov_base": {"vi": "Theo lịch sử", "en": "Base rate"},
     "ov_base_help": {
         "vi": "Tỷ lệ tỉnh-năm có hạng xuất phát tương tự đã đạt cả hai mục tiêu vào năm sau (n = {n}).",
         "en": "Share of province-years from a similar starting rank that reached both targets the next "

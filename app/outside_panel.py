@@ -79,6 +79,7 @@ def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> 
                 n=number(view.reference.n, 0, lang),
             )
         )
+        st.markdown(tr("ov_both", lang))
         c1, c2 = st.columns(2)
         c1.metric(tr("ov_model", lang), prob_with_error(r.p_both, r.mc_se["both"], lang))
         if view.base.p_both is None:

@@ -72,7 +72,7 @@ def test_outside_view_renders_the_library_view_on_the_same_draws(app):
     v = views["papi"]
     shown = f"+{number(v.gain_mean, 2, 'vi')} ± {number(v.gain_mc_se, 2, 'vi')} điểm"
     assert _metric(at, "Mức tăng kế hoạch giả định") == shown
-    assert _metric(at, "Lịch sử: đạt cả hai") == percent(v.base.p_both, 1, "vi")
+    assert _metric(at, "Theo lịch sử") == percent(v.base.p_both, 1, "vi")
     r = at.session_state["plan"]  # the base plan is the shipped file
     assert r.name == load_scenario(PLAN_2026).name
     captions = [c.value for c in at.caption]
@@ -80,10 +80,10 @@ def test_outside_view_renders_the_library_view_on_the_same_draws(app):
     assert f"Cao hơn {number(v.gain_percentile, 0, 'vi')} % trong {v.reference.n} tỉnh-năm" in " ".join(
         captions
     )
-    assert _metric(at, "Mô hình: đạt cả hai") == _metric(at, "Khả năng đạt cả hai")
+    assert _metric(at, "Theo mô hình") == _metric(at, "Khả năng đạt cả hai")
     par = _tab(at, "PAR INDEX")
     p = views["par_index"]
-    assert p.base.p_both is None and _metric(par, "Lịch sử: đạt cả hai") == "–"
+    assert p.base.p_both is None and _metric(par, "Theo lịch sử") == "–"
     texts = [c.value for c in par.caption]
     assert plain(f"Không tính được tỷ lệ cơ sở: {p.base.why}") in texts
     assert p.reference.borrowed_from and any(

@@ -145,7 +145,7 @@ def test_field_view_and_outside_view_screenshots(server):
             page.get_by_role("tab", name="PAPI").click()
             panel = page.get_by_text("Góc nhìn lịch sử").first
             panel.wait_for(timeout=60_000)
-            page.get_by_text("Lịch sử: đạt cả hai").first.wait_for(timeout=30_000)
+            page.get_by_text("Theo lịch sử").first.wait_for(timeout=30_000)
             panel.scroll_into_view_if_needed()
             page.wait_for_timeout(1500)
             page.screenshot(path=str(ARTIFACTS / "outside_view.png"))
