@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import charts, fields, state
+from app import charts, fields, insights, state
 from app.i18n import tr
 from app.numbers import typed
 from app.text import plain
@@ -41,6 +41,11 @@ def focal_unit(province: str, year: int) -> str | None:
         return None
 
 
+def _mc_se(p: float, draws: int) -> float:
+    """Monte Carlo standard error of a share ``p`` of ``draws`` independent draws."""
+    return float(np.sqrt(p * (1.0 - p) / draws))
+
+
 def _columns(s: Standings, lang: str) -> dict[str, np.ndarray]:
     cols = {band_label(b, lang): p for b, p in s.bands().items()}
     if s.p_score is not None:
@@ -51,7 +56,6 @@ def _columns(s: Standings, lang: str) -> dict[str, np.ndarray]:
 def table(s: Standings, lang: str, focal: str | None, widths: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per unit, best expected rank first; probabilities as ``45,7 % ± 0,4`` (MC error)."""
     order = np.argsort(s.expected_rank(), kind="stable")
-    se = lambda p: np.sqrt(p * (1 - p) / s.draws)  # noqa: E731 — binomial MC error of a share of draws
     out = pd.DataFrame(
         {
             tr("field_unit", lang): [s.units[j] for j in order],
@@ -64,7 +68,7 @@ def table(s: Standings, lang: str, focal: str | None, widths: pd.DataFrame | Non
         }
     )
     for name, p in _columns(s, lang).items():
-        out[name] = [prob_with_error(float(p[j]), float(se(p[j])), lang) for j in order]
+        out[name] = [prob_with_error(float(p[j]), _mc_se(float(p[j]), s.draws), lang) for j in order]
     if widths is not None:
         by_unit = widths.set_index("unit")
         out[tr("field_width", lang)] = [
@@ -87,7 +91,13 @@ def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> al
     order = [s.units[j] for j in np.argsort(s.expected_rank(), kind="stable")]
     cols = _columns(s, lang)
     rows = [
-        {"unit": u, "band": name, "p": float(p[j]), "shown": percent(float(p[j]), 1, lang)}
+        {
+            "unit": u,
+            "band": name,
+            "p": float(p[j]),
+            "shown": percent(float(p[j]), 1, lang),
+            "with_error": prob_with_error(float(p[j]), _mc_se(float(p[j]), s.draws), lang),
+        }
         for name, p in cols.items()
         for j, u in enumerate(s.units)
     ]
@@ -105,7 +115,11 @@ def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> al
             color=alt.Color(
                 "p:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"), title=tr("field_prob", lang)
             ),
-            tooltip=[alt.Tooltip("unit:N", title=tr("field_unit", lang)), "band:N", "shown:N"],
+            tooltip=[
+                alt.Tooltip("unit:N", title=tr("field_unit", lang)),
+                alt.Tooltip("band:N", title=" "),
+                alt.Tooltip("with_error:N", title=tr("field_prob", lang)),
+            ],
         )
     )
     text = (
@@ -145,7 +159,7 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
     c3.text_input(tr("field_threshold", lang), key=key, on_change=fields.cb_field_score, args=(index_id,))
     threshold = ss[f"field_score:{index_id}"]
     try:
-        s = state.standings(index_id, year, int(ss["draws"]), int(ss["seed"]), threshold)
+        s = insights.standings(index_id, year, int(ss["draws"]), int(ss["seed"]), threshold)
     except Exception as exc:  # a year or index the library refuses: say why, keep the app
         st.error(plain(tr("bad_file", lang, problem=state.error_text(exc)[1])))
         return
@@ -159,7 +173,7 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
     widths = None
     if index_id in LEAGUE_INDICES:
         try:
-            w = state.rank_width_for(index_id, year)
+            w = insights.rank_width_for(index_id, year)
         except Exception as exc:  # the width is a note; the table stands without it
             st.caption(plain(tr("width_unavailable", lang, problem=state.error_text(exc)[1])))
         else:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import charts, state
+from app import charts, insights, state
 from app.i18n import tr
 from app.text import plain
 from simulator.labels import number, percent, prob_with_error
@@ -52,7 +52,7 @@ def reference_histogram(view: OutsideView, lang: str, big: bool = False) -> alt.
 
 def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
     """Histogram of the reference class with the plan's gain, base rate beside P(both), the flag."""
-    view = state.outside(ev, index_id)
+    view = insights.outside(ev, index_id)
     r = ev.result.indices[index_id]
     st.markdown(f"**{tr('ov_title', lang)}**")
     if view.flagged:
@@ -108,7 +108,7 @@ def rank_width_note(ev: state.Evaluation, index_id: str, lang: str) -> None:
     if index_id not in LEAGUE_INDICES:
         return
     try:
-        width = state.rank_width(ev, index_id)
+        width = insights.rank_width(ev, index_id)
     except Exception as exc:  # a measurement that cannot be made must not take the tab down
         st.caption(plain(tr("width_unavailable", lang, problem=state.error_text(exc)[1])))
         return

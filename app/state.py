@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -24,10 +24,7 @@ from simulator.history import History, load_history, read_results_table
 from simulator.labels import number
 from simulator.library import PlanLibrary, new_plan, slug, structure_key
 from simulator.outcomes import SimulationResult
-from simulator.outside_view import OutsideView, outside_views
-from simulator.rank_width import LeagueRankWidth, league_rank_width
 from simulator.scenario import Scenario, load_scenario, parse_scenario
-from simulator.standings import Standings, field_standings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {
@@ -110,55 +107,6 @@ def _run(
     return _engine.run(_unc, _scenario)
 
 
-@st.cache_resource(max_entries=64, ttl=CACHE_TTL, show_spinner=False)
-def _outside(
-    draws_key: str,
-    plan_key: str,
-    index_id: str,
-    _engine: Engine,
-    _unc: Uncertainties,
-    _scenario: Scenario,
-    _result: SimulationResult,
-) -> OutsideView:
-    one = replace(_result, indices={index_id: _result.indices[index_id]})
-    return outside_views(_engine, _unc, _scenario, one)[index_id]
-
-
-@st.cache_resource(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def _rank_width(index_id: str, year: int, tables_key: str, _history: History) -> LeagueRankWidth:
-    return league_rank_width(index_id, year, history=_history, rng=year)
-
-
-@st.cache_resource(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def _standings(index_id: str, year: int, draws: int, seed: int, threshold: float | None) -> Standings:
-    return field_standings(index_id, year, draws=draws, rng=seed, threshold=threshold)
-
-
-def outside(ev: Evaluation, index_id: str) -> OutsideView:
-    """The outside view of one index (the open tab's), on the same draws as the screen (cached).
-
-    ``outside_views`` is given the result of that index alone, so a lever's move costs one
-    index's reference class and base rate rather than three.
-    """
-    return _outside(ev.key, plan_key(ev.scenario), index_id, ev.engine, ev.unc, ev.scenario, ev.result)
-
-
-def rank_width(ev: Evaluation, index_id: str) -> LeagueRankWidth:
-    """How wide the league regime's rank intervals are for the plan's year (cached, ~1 s cold)."""
-    _, key = _session_tables()
-    return _rank_width(index_id, ev.scenario.year, key, ev.histories[index_id])
-
-
-def rank_width_for(index_id: str, year: int) -> LeagueRankWidth:
-    """:func:`rank_width` on the shipped data (the field view's data), cached."""
-    return _rank_width(index_id, year, "", load_history(index_id))
-
-
-def standings(index_id: str, year: int, draws: int, seed: int, threshold: float | None) -> Standings:
-    """Every unit's standing in ``year`` (the shipped data; cached on every argument)."""
-    return _standings(index_id, year, draws, seed, threshold)
-
-
 def absolute_targets(scenario: Scenario) -> Scenario:
     """``scenario`` with each relative target written as its thresholds (same structure and levels).
 
@@ -194,6 +142,11 @@ def plan_key(scenario: Scenario) -> str:
 
 def _session_tables() -> tuple[dict[str, pd.DataFrame], str]:
     return st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
+
+
+def tables_key() -> str:
+    """The content hash of this session's uploaded results tables ("" without any)."""
+    return _session_tables()[1]
 
 
 def histories() -> dict[str, History]:
