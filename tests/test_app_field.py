@@ -165,3 +165,33 @@ def test_merged_unit_shows_its_predecessors(app):
     at.button(key="open_shipped").click().run()
     at = _tab(at, "PAR INDEX")
     assert not any(h.startswith("**Các tỉnh cũ hợp thành") for h in [m.value for m in at.markdown])
+
+
+def test_outside_view_follows_the_levers_and_targets_stay_as_written(app):
+    at = _tab(app, "PAPI")
+    before = _metric(at, "Mức tăng kế hoạch giả định")
+    at.slider[0].set_value(100).run()
+    assert not at.exception and not at.error
+    plan = load_scenario(PLAN_2026)
+    levels = {g.id: g.planned for g in plan.indices["papi"].groups}
+    levels[plan.indices["papi"].groups[0].id] = 1.0
+    v = _views(plan.with_levels({"papi": levels}))["papi"]
+    after = _metric(at, "Mức tăng kế hoạch giả định")
+    assert after != before
+    assert after == f"+{number(v.gain_mean, 2, 'vi')} ± {number(v.gain_mc_se, 2, 'vi')} điểm"
+    kind = "Mục tiêu theo kế hoạch: ra khỏi nhóm 10 cuối (điểm ≥ 45, hạng ≤ 24)"
+    assert kind in [c.value for c in at.caption]  # a lever's move keeps the plan's relative target
+    at.number_input(key="w:tr:papi").set_value(20).run()
+    assert kind not in [c.value for c in at.caption]  # a changed threshold is an absolute target
+
+
+def test_english_outside_view_and_field_view(app):
+    at = app.radio(key="w:lang").set_value("en").run()
+    assert "Field view" in [t.label for t in at.tabs]
+    at = _tab(at, "PAPI")
+    assert any(m.value == "**Outside view**" for m in at.markdown)
+    assert _metric(at, "Base rate").endswith("%") and "." in _metric(at, "Model")
+    at = _tab(at, "Field view")
+    frame = at.dataframe[0].value
+    assert {"Unit", "Top 5", "Bottom 5", "Score ≥ 90.00"} <= set(frame.columns)
+    assert all(" ± " in v and "," not in v for v in frame["Top 5"])
