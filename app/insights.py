@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from app import state
 from simulator.engine import Engine, Uncertainties
 from simulator.history import History, load_history
+from simulator.merger import predecessors_frame
 from simulator.outcomes import SimulationResult
-from simulator.outside_view import OutsideView, outside_views
+from simulator.outside_view import OutsideView, gain_summary, outside_views
 from simulator.rank_width import LeagueRankWidth, league_rank_width
 from simulator.scenario import Scenario
 from simulator.standings import Standings, field_standings
@@ -24,7 +26,7 @@ from simulator.standings import Standings, field_standings
 @st.cache_resource(max_entries=64, ttl=state.CACHE_TTL, show_spinner=False)
 def _outside(
     draws_key: str,
-    plan_key: str,
+    targets: tuple[float, int],
     index_id: str,
     _engine: Engine,
     _unc: Uncertainties,
@@ -45,13 +47,32 @@ def _standings(index_id: str, year: int, draws: int, seed: int, threshold: float
     return field_standings(index_id, year, draws=draws, rng=seed, threshold=threshold)
 
 
-def outside(ev: state.Evaluation, index_id: str) -> OutsideView:
-    """The outside view of one index (the open tab's), on the same draws as the screen (cached).
+@st.cache_resource(max_entries=16, ttl=state.CACHE_TTL, show_spinner=False)
+def _predecessors(index_id: str, unit: str, tables_key: str, _history: History) -> pd.DataFrame:
+    return predecessors_frame(_history, unit)
 
-    ``outside_views`` is given the result of that index alone, so a lever's move costs one
-    index's reference class and base rate rather than three.
+
+def predecessors(ev: state.Evaluation, index_id: str, unit: str) -> pd.DataFrame:
+    """A merged unit's predecessors side by side (cached on index, unit and uploaded tables)."""
+    return _predecessors(index_id, unit, state.tables_key(), ev.histories[index_id])
+
+
+def outside(ev: state.Evaluation, index_id: str) -> OutsideView:
+    """The outside view of one index (the open tab's), on the same draws as the screen.
+
+    :func:`outside_views` is run on the result of that index alone and cached per draws record
+    and targets: its reference class and base rate depend on the plan's structure, year and
+    targets, not on the levels. A lever's move only changes the gain, which is recomputed here
+    exactly as ``outside_views`` does (:func:`gain_summary` of the plan's and the status quo's
+    scores on the same draws, placed by the reference class's ``percentile``); a test checks it
+    against ``outside_views`` itself.
     """
-    return _outside(ev.key, state.plan_key(ev.scenario), index_id, ev.engine, ev.unc, ev.scenario, ev.result)
+    r, b = ev.result.indices[index_id], ev.bau.indices[index_id]
+    view = _outside(
+        ev.key, (r.target_score, r.target_rank), index_id, ev.engine, ev.unc, ev.scenario, ev.result
+    )
+    gain, se = gain_summary(r.score, b.score)
+    return replace(view, gain_mean=gain, gain_mc_se=se, gain_percentile=view.reference.percentile(gain))
 
 
 def rank_width(ev: state.Evaluation, index_id: str) -> LeagueRankWidth:

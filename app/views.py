@@ -5,13 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, fields, outside_panel, share, state
+from app import charts, fields, insights, outside_panel, share, state
 from app.i18n import tr
 from app.numbers import typed
 from app.text import plain
 from simulator import report
 from simulator.labels import number, percent, prob_with_error
-from simulator.merger import predecessors_frame
 from simulator.units import crosswalk, field_date
 
 INDEX_NAMES = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
@@ -170,7 +169,7 @@ def predecessors_chart(ev: state.Evaluation, index_id: str, lang: str, big: bool
     merger = next((m for m in crosswalk() if m.name == ev.scenario.province), None)
     if merger is None or not merger.merged or field_date(ev.scenario.year) < merger.effective:
         return
-    frame = predecessors_frame(ev.histories[index_id], merger.name)
+    frame = insights.predecessors(ev, index_id, merger.name)
     cols = [f"{p} score" for p in merger.predecessors]
     long = frame.melt(id_vars="year", value_vars=[*cols, "combined"], var_name="series", value_name="score")
     names = {f"{p} score": p for p in merger.predecessors} | {"combined": tr("c_combined", lang)}
