@@ -178,3 +178,21 @@ def probability_bars(
         .encode(x=x, xOffset=offset, y="hi:Q", text=alt.Text("p:Q", format=".0%"))
     )
     return finish(alt.layer(bars, err, text), lang, big, 260)
+
+
+def predecessors_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.TopLevelMixin:
+    """Scores of a merged unit's former provinces, one line each, and the combined series dashed."""
+    data = frame.assign(combined=frame["series"] == tr("c_combined", lang))
+    tip = ["series:N", "year:O", alt.Tooltip("score:Q", format=".2f")]
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True, strokeWidth=2.5)
+        .encode(
+            x=alt.X("year:O", title=tr("c_year", lang), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("score:Q", title=tr("c_score", lang), scale=alt.Scale(zero=False)),
+            color=alt.Color("series:N", legend=alt.Legend(title=None)),
+            strokeDash=alt.StrokeDash("combined:N", legend=None, scale=alt.Scale(range=[[1, 0], [6, 3]])),
+            tooltip=tip,
+        )
+    )
+    return finish(lines, lang, big, 220)

@@ -56,3 +56,13 @@ def cb_budget(plan: str, hi: float) -> None:
     lang = ss.get("lang", "vi")
     old = ss.setdefault("budgets", {}).get(plan)
     ss["budgets"][plan] = typed_value(ss["w:budget"], tr("budget", lang), 0.0, hi, old)
+
+
+def cb_field_score(index_id: str) -> None:
+    """The field view's score to reach (0–100); an empty field shows no score column."""
+    ss = st.session_state
+    key, text = f"field_score:{index_id}", ss[f"w:field_score:{index_id}"]
+    if not (text or "").strip():
+        ss[key] = None
+        return
+    ss[key] = typed_value(text, tr("field_threshold", ss.get("lang", "vi")), 0.0, 100.0, ss.get(key))

@@ -271,6 +271,84 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Kế hoạch tải lên chỉ có trên máy này: lưu vào thư viện để có đường dẫn chia sẻ.",
         "en": "An uploaded plan lives only in this session: save it to the library to get a link.",
     },
+    # outside view (issue 9)
+    "ov_title": {"vi": "Góc nhìn lịch sử", "en": "Outside view"},
+    "ov_gain_axis": {
+        "vi": "Mức tăng vượt xu hướng của một tỉnh-năm (điểm)",
+        "en": "Gain of a province-year beyond its trend (points)",
+    },
+    "ov_count_axis": {"vi": "Số tỉnh-năm", "en": "Province-years"},
+    "ov_plan_mark": {"vi": "Kế hoạch", "en": "Plan"},
+    "ov_gain": {"vi": "Mức tăng kế hoạch giả định", "en": "Gain the plan assumes"},
+    "ov_gain_value": {"vi": "+{gain} ± {se} điểm", "en": "+{gain} ± {se} points"},
+    "ov_percentile": {
+        "vi": "Cao hơn {q} % trong {n} tỉnh-năm của nhóm tham chiếu (phân vị thứ {q}).",
+        "en": "Above {q} % of the reference class's {n} province-years ({q}th percentile).",
+    },
+    "ov_both": {"vi": "Khả năng đạt cả hai mục tiêu:", "en": "Probability of meeting both targets:"},
+    "ov_model": {"vi": "Theo mô hình", "en": "Model"},
+    "ov_base": {"vi": "Theo lịch sử", "en": "Base rate"},
+    "ov_base_help": {
+        "vi": "Tỷ lệ tỉnh-năm có hạng xuất phát tương tự đã đạt cả hai mục tiêu vào năm sau (n = {n}).",
+        "en": "Share of province-years from a similar starting rank that reached both targets the next "
+        "year (n = {n}).",
+    },
+    "ov_base_n": {
+        "vi": "Tỷ lệ cơ sở trên {n} tỉnh-năm có hạng xuất phát tương tự.",
+        "en": "Base rate over {n} province-years from a similar starting rank.",
+    },
+    "ov_base_none": {"vi": "Không tính được tỷ lệ cơ sở: {why}", "en": "No base rate: {why}"},
+    "ov_class": {"vi": "Nhóm tham chiếu: {text}", "en": "Reference class: {text}"},
+    # league rank width (issue 8)
+    "width_unavailable": {
+        "vi": "Chưa đo được độ rộng khoảng xếp hạng: {problem}",
+        "en": "The width of the rank ranges could not be measured: {problem}",
+    },
+    "width_other_field": {
+        "vi": "Độ rộng này đo trên {n_old} tỉnh cũ (số liệu đến năm 2022); năm này xếp hạng {n} đơn vị.",
+        "en": "This width is measured on the {n_old} former provinces (data to 2022); this year ranks "
+        "{n} units.",
+    },
+    "width_cell": {"vi": "{lo}–{hi} ({share} đoán ngẫu nhiên)", "en": "{lo}–{hi} ({share} of a blind guess)"},
+    # field view (issue 10)
+    "tab_field": {"vi": "Toàn cảnh", "en": "Field view"},
+    "field_intro": {
+        "vi": "Xác suất mỗi tỉnh/thành phố rơi vào từng nhóm hạng và đạt một mức điểm: điều Bộ Nội vụ "
+        "thấy, và điều các tỉnh cạnh tranh đối mặt (theo dự báo hiện trạng, số liệu đã công bố).",
+        "en": "Each unit's probability of each rank band and of reaching a score: what the ministry "
+        "sees, and what a planner's rivals face (business-as-usual forecast, published data).",
+    },
+    "field_threshold": {"vi": "Mức điểm cần đạt (để trống: bỏ qua)", "en": "Score to reach (empty: none)"},
+    "field_head": {
+        "vi": "{n} đơn vị năm {year} · {draws} lần mô phỏng · ± là sai số Monte Carlo (điểm %).",
+        "en": "{n} units in {year} · {draws} draws · ± is the Monte Carlo error (points).",
+    },
+    "field_focal": {"vi": "Tô vàng: {unit}.", "en": "Highlighted: {unit}."},
+    "field_shipped_only": {
+        "vi": "Toàn cảnh dùng số liệu có sẵn; bảng kết quả bạn nạp chưa được đưa vào đây.",
+        "en": "The field view uses the shipped data; the tables you loaded are not included here.",
+    },
+    "field_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "field_rank": {"vi": "Hạng kỳ vọng", "en": "Expected rank"},
+    "field_score": {"vi": "Điểm TB (khoảng 90 %)", "en": "Mean score (90 % range)"},
+    "field_p_score": {"vi": "Điểm ≥ {score}", "en": "Score ≥ {score}"},
+    "field_width": {"vi": "Khoảng hạng 90 %", "en": "90 % rank range"},
+    "field_prob": {"vi": "Xác suất", "en": "Probability"},
+    "field_table": {"vi": "Bảng xác suất", "en": "Probability table"},
+    "field_heatmap": {"vi": "Bản đồ nhiệt", "en": "Heatmap"},
+    "band_top": {"vi": "Nhóm {k} đầu", "en": "Top {k}"},
+    "band_bottom": {"vi": "Nhóm {k} cuối", "en": "Bottom {k}"},
+    # targets as planners write them, merged units (issue 10)
+    "target_kind": {"vi": "Mục tiêu theo kế hoạch: {text}", "en": "Target as the plan writes it: {text}"},
+    "predecessors": {
+        "vi": "Các tỉnh cũ hợp thành {unit} (điểm từng tỉnh và chuỗi gộp)",
+        "en": "The former provinces that form {unit} (each one's score and the combined series)",
+    },
+    "c_combined": {"vi": "Chuỗi gộp", "en": "Combined"},
+    "units_in_year": {
+        "vi": "Năm {year}: {n} đơn vị hành chính cấp tỉnh.",
+        "en": "{year}: {n} provincial-level units.",
+    },
 }
 
 

@@ -13,9 +13,14 @@ from simulator import report
 from simulator.errors import InputError
 from simulator.labels import number, prob_with_error
 from simulator.library import last_known, structure_differences
-from simulator.units import vietnam_63
+from simulator.standings import YEARS
+from simulator.units import units_for_year
 
 SHIPPED_NAMES = {
+    "can_tho_2026": {
+        "vi": "Cần Thơ mới 2026 — KH 101/KH-UBND",
+        "en": "New Cần Thơ 2026 — plan 101/KH-UBND",
+    },
     "can_tho_2021": {"vi": "Cần Thơ 2021 — kế hoạch", "en": "Cần Thơ 2021 — plan"},
     "can_tho_2021_status_quo": {"vi": "Cần Thơ 2021 — hiện trạng (BAU)", "en": "Cần Thơ 2021 — status quo"},
 }
@@ -76,18 +81,35 @@ def sidebar(lang: str) -> None:
 
 
 def _new_plan_form(lang: str) -> None:
+    """Province and year; the units listed are those valid in the chosen year (63 to 2024, 34 after).
+
+    The last-score and last-rank fields are keyed on the province and year, so each choice starts
+    empty: no score or rank typed for another province is carried over.
+    """
     ss = st.session_state
     st.caption(tr("new_plan_help", lang))
-    names = list(vietnam_63().names)
-    ss.setdefault("new_province", ss["plan"].province)
     ss.setdefault("new_year", ss["plan"].year)
+    year = int(ss["new_year"])
+    st.number_input(tr("year", lang), min_value=YEARS[0], max_value=YEARS[1], step=1, key="new_year")
+    units = units_for_year(year)
+    names = list(units.names)
+    if ss.get("new_province") not in names:
+        try:
+            ss["new_province"] = units.resolve(ss.get("new_province") or ss["plan"].province)
+        except InputError:
+            ss["new_province"] = names[0]
     st.selectbox(tr("province", lang), names, key="new_province")
-    st.number_input(tr("year", lang), min_value=2012, max_value=2030, step=1, key="new_year")
+    st.caption(tr("units_in_year", lang, year=year, n=len(names)))
+    province = ss["new_province"]
+    last_n = len(units_for_year(year - 1)) if year > YEARS[0] else len(names)
     histories = state.histories()
     for index_id in ("par_index", "sipas", "papi"):
-        known = last_known(histories[index_id], ss["new_province"], int(ss["new_year"]))
+        try:
+            known = last_known(histories[index_id], province, year)
+        except InputError:  # a unit the shipped history does not know yet (a merged one): ask
+            known = None
         if known is not None:
-            year, score, rank = known
+            last_year, score, rank = known
             st.caption(
                 tr(
                     "last_known",
@@ -95,25 +117,25 @@ def _new_plan_form(lang: str) -> None:
                     index=INDEX_NAMES[index_id],
                     score=number(score, 2, lang),
                     rank="–" if rank is None else rank,
-                    year=year,
+                    year=last_year,
                 )
             )
         else:
             st.caption(tr("last_unknown", lang, index=INDEX_NAMES[index_id]))
-        if known is None or known[0] < int(ss["new_year"]) - 1:
+        if known is None or known[0] < year - 1:
             c1, c2 = st.columns(2)
             c1.text_input(
                 tr("last_score", lang),
-                key=f"new_last_score_{index_id}",
+                key=state.last_key("score", index_id, province, year),
                 placeholder="83,76" if lang == "vi" else "83.76",
             )
             c2.number_input(
                 tr("last_rank", lang),
                 min_value=1,
-                max_value=len(names),
+                max_value=last_n,
                 value=None,
                 step=1,
-                key=f"new_last_rank_{index_id}",
+                key=state.last_key("rank", index_id, province, year),
             )
     st.button(
         tr("create", lang), key="create_plan", on_click=state.cb_create, type="primary", width="stretch"
@@ -173,7 +195,7 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         except InputError as exc:
             st.error(plain(tr("bad_file", lang, problem=str(exc))))
             continue
-        diffs = structure_differences(ev.scenario, other)
+        diffs = structure_differences(state.absolute_targets(ev.scenario), state.absolute_targets(other))
         if diffs:
             st.warning(plain(tr("structure_differs", lang, name=other.name, diff="; ".join(diffs))))
             continue

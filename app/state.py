@@ -28,10 +28,12 @@ from simulator.scenario import Scenario, load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {
+    "can_tho_2026": ROOT / "scenarios" / "can_tho_2026.toml",
     "can_tho_2021": ROOT / "scenarios" / "can_tho_2021.toml",
     "can_tho_2021_status_quo": ROOT / "scenarios" / "can_tho_2021_status_quo.toml",
 }
-DEFAULT_PLAN = "can_tho_2021"
+DEFAULT_PLAN = "can_tho_2026"  # the newest shipped plan; the 2021 plans are one click away
+TEMPLATE_PLAN = "can_tho_2021"  # task groups copied into a new plan
 DEFAULT_SEED = 2021
 DRAWS_MIN, DRAWS_MAX = 1000, 200_000  # the draws field's range; a link outside it is refused aloud
 SEED_MAX = 2**53 - 1  # the largest integer a browser's number field holds exactly
@@ -105,10 +107,22 @@ def _run(
     return _engine.run(_unc, _scenario)
 
 
+def absolute_targets(scenario: Scenario) -> Scenario:
+    """``scenario`` with each relative target written as its thresholds (same structure and levels).
+
+    ``simulator.library.structure_key`` reads ``target_score`` and ``target_rank`` from the plan
+    file's table, where a relative target replaces one of them; this keeps it working.
+    """
+    for index_id, p in scenario.indices.items():
+        scenario = scenario.with_targets(index_id, p.target_score, p.target_rank)
+    return scenario
+
+
 def structure_digest(scenario: Scenario) -> str:
     """The plan's structure (:func:`structure_key`) and its index definitions, hashed."""
     specs = "".join(repr(p.spec) for p in scenario.indices.values())
-    return hashlib.sha256((structure_key(scenario) + "\x1f" + specs).encode()).hexdigest()
+    key = structure_key(absolute_targets(scenario))
+    return hashlib.sha256((key + "\x1f" + specs).encode()).hexdigest()
 
 
 def draws_key(structure: str, tables_key: str, draws: int, seed: int) -> str:
@@ -120,7 +134,7 @@ def plan_key(scenario: Scenario) -> str:
     """Levels and targets, exactly: what distinguishes plans of one structure."""
     return json.dumps(
         [
-            (i, p.target_score, p.target_rank, [g.planned for g in p.groups])
+            (i, p.target_score, p.target_rank, p.target and p.target.kind, [g.planned for g in p.groups])
             for i, p in scenario.indices.items()
         ]
     )
@@ -128,6 +142,11 @@ def plan_key(scenario: Scenario) -> str:
 
 def _session_tables() -> tuple[dict[str, pd.DataFrame], str]:
     return st.session_state.get("tables", {}), st.session_state.get("tables_key", "")
+
+
+def tables_key() -> str:
+    """The content hash of this session's uploaded results tables ("" without any)."""
+    return _session_tables()[1]
 
 
 def histories() -> dict[str, History]:
@@ -185,7 +204,9 @@ def current(base: Scenario) -> Scenario:
     """The open plan with the levers' levels (fractions, exactly as shown) and targets."""
     scenario = base.with_levels(st.session_state["levels"])
     for index_id, (score, rank) in st.session_state["targets"].items():
-        scenario = scenario.with_targets(index_id, score, rank)
+        plan = scenario.indices[index_id]
+        if (plan.target_score, plan.target_rank) != (score, rank):  # a plan's relative target is kept
+            scenario = scenario.with_targets(index_id, score, rank)
     return scenario
 
 
@@ -194,7 +215,7 @@ def open_shipped(stem: str) -> Scenario:
 
 
 def open_new(province: str, year: int, last: dict[str, tuple[float | None, int | None]]) -> Scenario:
-    return new_plan(open_shipped(DEFAULT_PLAN), province, year, last=last, histories=histories())
+    return new_plan(open_shipped(TEMPLATE_PLAN), province, year, last=last, histories=histories())
 
 
 def parse_upload(name: str, data: bytes) -> Scenario:
@@ -395,6 +416,11 @@ def cb_open_shipped() -> None:
     _try_open(lambda: open_shipped(stem), {"kind": "shipped", "id": stem})
 
 
+def last_key(what: str, index_id: str, province: str, year: int) -> str:
+    """The widget key of a new plan's last score or rank: one per province and year (no stale value)."""
+    return f"new_last_{what}_{index_id}:{province}:{year}"
+
+
 def cb_create() -> None:
     ss = st.session_state
     province, year = ss["new_province"], int(ss["new_year"])
@@ -403,11 +429,11 @@ def cb_create() -> None:
         lo, hi = LAST_SCORE_RANGE
         field = f"{tr('last_score', ss.get('lang', 'vi'))} ({index_id})"
         try:
-            score = parse_number(ss.get(f"new_last_score_{index_id}") or "", field, lo, hi)
+            score = parse_number(ss.get(last_key("score", index_id, province, year)) or "", field, lo, hi)
         except NumberError as exc:
             flash("error", exc.message(ss.get("lang", "vi")))
             return
-        rank = ss.get(f"new_last_rank_{index_id}")
+        rank = ss.get(last_key("rank", index_id, province, year))
         if score is not None:
             last[index_id] = (float(score), None if rank is None else int(rank))
     origin = {"kind": "new", "province": province, "year": year, "last": last}

@@ -22,7 +22,16 @@ from app.text import plain  # noqa: E402
 from app.views import index_tab, inject_css, overview_tab  # noqa: E402
 from simulator.labels import number  # noqa: E402
 
-TAB_KEYS = ("tab_overview", "par_index", "sipas", "papi", "tab_decisions", "tab_compare", "tab_export")
+TAB_KEYS = (
+    "tab_overview",
+    "par_index",
+    "sipas",
+    "papi",
+    "tab_field",
+    "tab_decisions",
+    "tab_compare",
+    "tab_export",
+)
 INDEX_TABS = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
 
 st.set_page_config(page_title="PAR INDEX · SIPAS · PAPI", page_icon="📊", layout="wide")
@@ -84,6 +93,10 @@ for key, tab in zip(TAB_KEYS, tabs, strict=True):
             overview_tab(ev, lang, big)
         elif key in INDEX_TABS:
             index_tab(ev, key, lang, big)
+        elif key == "tab_field":
+            from app import field_tab
+
+            field_tab.render(ev, lang, big)
         elif key == "tab_decisions":
             from app import decisions_tab
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, fields, share, state
+from app import charts, fields, insights, outside_panel, share, state
 from app.i18n import tr
 from app.numbers import typed
 from app.text import plain
 from simulator import report
 from simulator.labels import number, percent, prob_with_error
+from simulator.units import crosswalk, field_date
 
 INDEX_NAMES = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
 LEVEL_STEP = 0.5  # percentage points per slider step; a plan's own level is kept exactly even off this grid
@@ -157,6 +158,26 @@ def assumptions_of(ev: state.Evaluation, index_id: str, lang: str) -> list[str]:
     )
 
 
+def target_kind_line(plan, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """A relative target (up k places, out of the bottom group, grade, no worse) in plain words."""
+    if plan.target is not None and plan.target.kind != "absolute":
+        st.caption(tr("target_kind", lang, text=plan.target.describe(lang)))
+
+
+def predecessors_chart(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
+    """A merged unit's former provinces side by side, with the combined series."""
+    merger = next((m for m in crosswalk() if m.name == ev.scenario.province), None)
+    if merger is None or not merger.merged or field_date(ev.scenario.year) < merger.effective:
+        return
+    frame = insights.predecessors(ev, index_id, merger.name)
+    cols = [f"{p} score" for p in merger.predecessors]
+    long = frame.melt(id_vars="year", value_vars=[*cols, "combined"], var_name="series", value_name="score")
+    names = {f"{p} score": p for p in merger.predecessors} | {"combined": tr("c_combined", lang)}
+    long["series"] = long["series"].map(names)
+    st.markdown(f"**{tr('predecessors', lang, unit=plain(merger.name))}**")
+    st.altair_chart(charts.predecessors_chart(long.dropna(subset=["score"]), lang, big), width="stretch")
+
+
 def overview_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
     st.caption(tr("overview_intro", lang, year=ev.scenario.year))
     cols = st.columns(len(ev.result.indices), gap="medium")
@@ -169,6 +190,7 @@ def overview_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
                 f'<div class="target-line">{tr("target_line", lang, score=target, rank=r.target_rank)}</div>',
                 unsafe_allow_html=True,
             )
+            target_kind_line(plan, lang)
             metrics(ev, index_id, lang, stacked=True)
             st.caption(_expected_line(ev, index_id, lang))
     left, right = st.columns([0.55, 0.45], gap="large")
@@ -207,6 +229,7 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
     lo, hi = base.spec.bounds
     n_units = ev.result.indices[index_id].n_units
     st.markdown(f"##### {tr('targets', lang)}")
+    target_kind_line(ev.scenario.indices[index_id], lang)
     c1, c2 = st.columns(2)
     score, rank = ss["targets"][index_id]
     ss[f"w:ts:{index_id}"], ss[f"w:tr:{index_id}"] = typed(score, lang), int(rank)
@@ -280,6 +303,7 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
             st.markdown(f"**{tr('rank_dist', lang, year=ev.scenario.year, k=r.target_rank)}**")
             ranks = report.rank_frame(r, b)
             st.altair_chart(charts.rank_chart(ranks, r.target_rank, lang, big), width="stretch")
+        outside_panel.rank_width_note(ev, index_id, lang)
         past = ev.histories[index_id].unit_series(ev.scenario.province)
         fan = report.fan_frame(past, ev.scenario.year, r, b)
         c3, c4 = st.columns(2)
@@ -295,6 +319,9 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
             )
         if past.dropna(subset=["score"]).empty:
             st.caption(tr("no_history", lang))
+        predecessors_chart(ev, index_id, lang, big)
+        with st.container(border=True):
+            outside_panel.outside_panel(ev, index_id, lang, big)
         st.markdown(f"**{tr('components', lang)}**")
         comps = report.components_frame(r, plan, lang)
         st.altair_chart(charts.components_chart(comps, lang, big), width="stretch")

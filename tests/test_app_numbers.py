@@ -53,7 +53,9 @@ def test_typed_round_trips():
 def par_tab(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
     monkeypatch.setenv("APP_DEFAULT_DRAWS", "3000")
-    at = st_testing.AppTest.from_file(APP, default_timeout=120).run()
+    at = st_testing.AppTest.from_file(APP, default_timeout=120)
+    at.query_params["plan"] = "can_tho_2021"  # these tests were written on the 2021 plan
+    at = at.run()
     at.session_state["tab"] = "PAR INDEX"
     return at.run()
 

@@ -39,7 +39,9 @@ def fresh(tmp_path, monkeypatch):
     st.cache_resource.clear()
 
     def session():
-        return st_testing.AppTest.from_file(APP, default_timeout=120).run()
+        at = st_testing.AppTest.from_file(APP, default_timeout=120)
+        at.query_params["plan"] = "can_tho_2021"  # these tests were written on the 2021 plan
+        return at.run()
 
     return session
 

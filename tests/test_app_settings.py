@@ -21,7 +21,7 @@ def new_session(tmp_path, monkeypatch):
 
     def make(params: dict[str, str] | None = None):
         at = st_testing.AppTest.from_file(APP, default_timeout=120)
-        at.query_params.update(params or {})
+        at.query_params.update({"plan": "can_tho_2021", **(params or {})})  # written on the 2021 plan
         return at.run()
 
     return make

@@ -131,3 +131,29 @@ def test_slider_moves_probability_and_screenshot(server):
             page.screenshot(path=str(ARTIFACTS / "app.png"))
         finally:
             browser.close()
+
+
+def test_field_view_and_outside_view_screenshots(server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(server, wait_until="domcontentloaded")
+            page.get_by_text("Khả năng đạt cả hai").first.wait_for(timeout=60_000)
+            page.get_by_role("tab", name="PAPI").click()
+            panel = page.get_by_text("Góc nhìn lịch sử").first
+            panel.wait_for(timeout=60_000)
+            page.get_by_text("Theo lịch sử").first.wait_for(timeout=30_000)
+            panel.scroll_into_view_if_needed()
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(ARTIFACTS / "outside_view.png"))
+            page.get_by_role("tab", name="Toàn cảnh").click()
+            page.get_by_text("Tô vàng: Cần Thơ.").first.wait_for(timeout=60_000)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(ARTIFACTS / "field_view.png"), full_page=True)
+        finally:
+            browser.close()
