@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, fields, state
+from app import charts, fields, insights, state
 from app.i18n import tr
 from app.text import plain
 from app.views import INDEX_NAMES, assumptions_of, level_text
@@ -267,7 +267,9 @@ def export_tab(ev: state.Evaluation, lang: str) -> None:
     )
     c[3].download_button(
         tr("dl_html", lang),
-        data=lambda: report.html_brief(s, res, bau, notes=notes, lang=lang),
+        data=lambda: report.html_brief(
+            s, res, bau, notes=notes, lang=lang, views={i: insights.outside(ev, i) for i in res.indices}
+        ),
         file_name=f"brief_{stem}.html",
         mime="text/html",
         on_click="ignore",

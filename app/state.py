@@ -23,6 +23,7 @@ from simulator.errors import InputError
 from simulator.history import History, load_history, read_results_table
 from simulator.labels import number
 from simulator.library import PlanLibrary, new_plan, slug, structure_key
+from simulator.limits import DEFAULT_SEED
 from simulator.outcomes import SimulationResult
 from simulator.scenario import Scenario, load_scenario, parse_scenario
 
@@ -34,7 +35,7 @@ SHIPPED = {
 }
 DEFAULT_PLAN = "can_tho_2026"  # the newest shipped plan; the 2021 plans are one click away
 TEMPLATE_PLAN = "can_tho_2021"  # task groups copied into a new plan
-DEFAULT_SEED = 2021
+
 DRAWS_MIN, DRAWS_MAX = 1000, 200_000  # the draws field's range; a link outside it is refused aloud
 SEED_MAX = 2**53 - 1  # the largest integer a browser's number field holds exactly
 LAST_SCORE_RANGE = (0.0, 100.0)  # a province's last published score, any index

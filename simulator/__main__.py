@@ -72,7 +72,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = engine.run(unc, scenario)
     views = outside_views(engine, unc, scenario, result)
     if args.csv or args.xlsx or args.html:
-        _export(args, scenario, engine, unc, result)
+        _export(args, scenario, engine, unc, result, views)
     if args.json:
         out = result.to_dict()
         for index_id, view in views.items():
@@ -109,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace, scenario, engine, unc, result) -> None:  # type: ignore[no-untyped-def]
+def _export(args: argparse.Namespace, scenario, engine, unc, result, views=None) -> None:  # type: ignore[no-untyped-def]
     """Write the app's CSV / XLSX / HTML files: the plan and its status quo on the same draws."""
     from simulator import report
 
@@ -119,7 +119,9 @@ def _export(args: argparse.Namespace, scenario, engine, unc, result) -> None:  #
     files = {
         args.csv: lambda: report.to_csv(scenario, result, bau),
         args.xlsx: lambda: report.to_xlsx(scenario, result, bau, notes=notes, lang=args.lang),
-        args.html: lambda: report.html_brief(scenario, result, bau, notes=notes, lang=args.lang).encode(),
+        args.html: lambda: report.html_brief(
+            scenario, result, bau, notes=notes, lang=args.lang, views=views
+        ).encode(),
     }
     for path, make in files.items():
         if path:

@@ -181,8 +181,9 @@ def _structure(scenario: Scenario) -> dict[str, Any]:
     for key in ("name", "notes", "budget", "currency"):
         data["plan"].pop(key, None)
     for table in data["indices"].values():
-        table.pop("target_score")
-        table.pop("target_rank")
+        table.pop("target_score", None)
+        table.pop("target_rank", None)
+        table.pop("target", None)
         for group in table["groups"]:
             group.pop("planned")
     return data

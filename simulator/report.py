@@ -445,7 +445,8 @@ def _svg_ranks(frame: pd.DataFrame, width: int = 260, height: int = 90) -> str:
     )
 
 
-_CSS = """
+_CSS_FLAG = "li.flag{color:#8a1c1c;font-weight:600}"
+_CSS = _CSS_FLAG + """
 body{font-family:'Segoe UI',Roboto,Arial,sans-serif;font-size:10.5pt;color:#1b2733;
   margin:18px;max-width:980px}
 h1{font-size:17pt;margin:0 0 2px} h2{font-size:12pt;margin:14px 0 4px;border-bottom:1px solid #ccd}
@@ -480,8 +481,13 @@ def html_brief(
     *,
     notes: dict[str, list[str]] | None = None,
     lang: str = "vi",
+    views: dict | None = None,
 ) -> str:
-    """A self-contained one-page HTML brief (inline CSS and SVG, no network)."""
+    """A self-contained one-page HTML brief (inline CSS and SVG, no network).
+
+    ``views`` (``{index_id: OutsideView}``, :func:`simulator.outside_view.outside_views`) adds the
+    outside view of each index: the plan's gain in its reference class, the base rate, the flag.
+    """
     e = html.escape
     notes = notes or {i: assumptions(scenario, i, lang=lang) for i in scenario.indices}
     head = (
@@ -542,6 +548,17 @@ def html_brief(
         + "</ul>"
         for i, lst in notes.items()
     )
+    outside = ""
+    if views:
+        title = "Góc nhìn lịch sử" if lang == "vi" else "Outside view"
+        outside = f"<h2>{e(title)}</h2>" + "".join(
+            f"<h3 style='font-size:9pt;margin:4px 0 0'>{e(_SHORT[i])}</h3><ul>"
+            + "".join(
+                f"<li{' class=flag' if line.startswith('⚠') else ''}>{e(line)}</li>" for line in v.lines(lang)
+            )
+            + "</ul>"
+            for i, v in views.items()
+        )
     plan_notes = f"<p class=note>{e(scenario.notes)}</p>" if scenario.notes else ""
     cost = f"{number(scenario.cost(), 1, lang)} {scenario.currency}"
     if scenario.budget is not None:
@@ -559,6 +576,6 @@ def html_brief(
         f"<p class=note>{e(text('mc_note', lang))} {e(text('model_note', lang))} "
         f"{e(text('cost', lang))}: {e(cost)}.</p>"
         f"<div class=charts>{''.join(charts)}</div>"
-        f"<h2>{e(text('levels', lang))}</h2><div class=levels>{level_tables}</div>"
+        f"{outside}<h2>{e(text('levels', lang))}</h2><div class=levels>{level_tables}</div>"
         f"<h2>{e(text('assumptions', lang))}</h2>{plan_notes}<div class=assumed>{assumed}</div></body></html>"
     )

@@ -92,9 +92,9 @@ def test_outside_view_renders_the_library_view_on_the_same_draws(app):
 
 
 def test_flag_is_a_warning_with_the_library_text(app):
-    text = PLAN_2026.read_text(encoding="utf-8").replace(
-        "effectiveness = { mean = 0.4, concentration = 8.0 }",
-        "effectiveness = { mean = 0.99, concentration = 8.0 }",
+    head, papi = PLAN_2026.read_text(encoding="utf-8").split("[indices.papi]")
+    text = head + "[indices.papi]" + papi.replace(
+        'effectiveness = "calibrated"', "effectiveness = { mean = 0.99, concentration = 8.0 }", 1
     )
     scenario = parse_scenario(text.encode(), "bold.toml")
     scenario = scenario.with_levels({"papi": {g.id: 1.0 for g in scenario.indices["papi"].groups}})

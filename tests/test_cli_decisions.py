@@ -104,7 +104,12 @@ def test_run_exports_the_same_files_as_the_app(tmp_path, capsys, plan, engine) -
     result, bau = engine.run(unc, plan), engine.run(unc, plan.at_bau())
     notes = report.run_notes(plan, result, {i: engine.forecasts[i].assumptions for i in plan.indices}, "en")
     assert paths["csv"].read_bytes() == report.to_csv(plan, result, bau)
-    assert paths["html"].read_text("utf-8") == report.html_brief(plan, result, bau, notes=notes, lang="en")
+    from simulator.outside_view import outside_views
+
+    views = outside_views(engine, unc, plan, result)
+    brief = report.html_brief(plan, result, bau, notes=notes, lang="en", views=views)
+    assert paths["html"].read_text("utf-8") == brief
+    assert "Outside view" in brief and "Base rate" in brief
     import io
 
     import pandas as pd

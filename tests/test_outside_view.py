@@ -53,3 +53,68 @@ def test_gain_summary_on_common_random_numbers() -> None:
     bau = rng.normal(40, 2, 10_000)
     m, se = gain_summary(bau + 1.0, bau)
     assert m == pytest.approx(1.0) and se == pytest.approx(0.0, abs=1e-12)
+
+
+def _synthetic_class(values: np.ndarray):  # type: ignore[no-untyped-def]
+    """A class built from a synthetic two-year history whose one-year changes are ``values``."""
+    import pandas as pd
+
+    from simulator.history import History
+    from simulator.reference_class import build_class, pairs
+    from simulator.units import UnitRegistry
+
+    names = tuple(f"U{i:03d}" for i in range(values.size))
+    start = np.linspace(40.0, 44.0, values.size)
+    rows = [
+        {"year": y, "unit": u, "score": s, "rank": np.nan, "source": "synthetic"}
+        for y, scores in ((2019, start), (2020, start + values))
+        for u, s in zip(names, scores, strict=True)
+    ]
+    empty = pd.DataFrame(columns=["year", "statistic", "value", "source"])
+    h = History("papi", pd.DataFrame(rows), empty, UnitRegistry(names))
+    return build_class(pairs(h), "papi", kind="one_year_change")
+
+
+def test_calibrated_full_effort_gain_is_the_known_90th_percentile() -> None:
+    from simulator.engine import Engine
+    from simulator.outside_view import calibrate_scenario, full_effort, index_gain
+    from simulator.scenario import load_scenario
+
+    values = np.random.default_rng(3).permutation(np.linspace(-1.0, 1.0, 201))  # q90 = 0.8 exactly
+    cls = _synthetic_class(values)
+    assert cls.quantile(0.9) == pytest.approx(0.8)
+    plan = load_scenario("scenarios/can_tho_2021.toml")
+    engine = Engine(plan, Engine.from_scenario(plan).forecasts, Engine.from_scenario(plan).focal)
+    unc = engine.uncertainties(4000, 11)
+    calibrated, cals = calibrate_scenario(engine, unc, plan, {"papi": 90.0}, classes={"papi": cls})
+    assert cals["papi"].target_gain == pytest.approx(0.8) and not cals["papi"].capped
+    # on fresh draws: the full-effort gain equals the class's 90th percentile within MC error
+    fresh = engine.uncertainties(20000, 12)
+    bau = engine.run(fresh, calibrated.at_bau())
+    gain = index_gain(engine, fresh, full_effort(calibrated), bau, "papi")
+    d = engine.run(fresh, full_effort(calibrated)).indices["papi"].score - bau.indices["papi"].score
+    se = d.std(ddof=1) / np.sqrt(d.size)
+    assert abs(gain - 0.8) < 4 * se + 0.01 * 0.8  # MC error + the solver's 1 % tolerance
+
+
+def test_a_hand_set_plan_above_the_95th_percentile_is_flagged() -> None:
+    from simulator.engine import Engine
+    from simulator.outside_view import outside_views
+    from simulator.scenario import load_scenario
+
+    plan = load_scenario("tests/data/can_tho_2021_v1.toml")
+    text = open("tests/data/can_tho_2021_v1.toml", encoding="utf-8").read()
+    assert plan.indices["papi"].calibrated
+    from simulator.scenario import parse_scenario
+
+    head, papi = text.split("[indices.papi]")
+    bold = parse_scenario(
+        head + "[indices.papi]" + papi.replace('effectiveness = "calibrated"', "effectiveness = { mean = 0.95 }", 1),
+        "bold.toml",
+    )
+    bold = bold.with_levels({"papi": {g.id: 1.0 for g in bold.indices["papi"].groups}})
+    engine = Engine.from_scenario(bold)
+    unc = engine.uncertainties(4000, 1)
+    view = outside_views(engine, unc, bold, engine.run(unc, bold))["papi"]
+    assert view.gain_percentile > 95 and view.flagged
+    assert view.flag_text("vi").startswith("Kế hoạch giả định mức tăng mà chỉ")
