@@ -235,6 +235,7 @@ def calibrate_scenario(engine, unc, scenario, percentiles: dict[str, float], cla
 def outside_views(engine, unc, scenario, result, calibrations=None) -> dict[str, OutsideView]:  # type: ignore[no-untyped-def]
     """The outside view of every index of ``result`` (``scenario`` run by ``engine`` on ``unc``)."""
     bau = engine.run(unc, scenario.at_bau())
+    cals = calibrations if calibrations is not None else getattr(engine, "calibration", {})
     views = {}
     for index_id, res in result.indices.items():
         plan = scenario.indices[index_id]
@@ -247,7 +248,7 @@ def outside_views(engine, unc, scenario, result, calibrations=None) -> dict[str,
             gain_percentile=cls.percentile(gain),
             reference=cls,
             base=plan_base_rate(index_id, first, res, scenario.year),
-            calibration=(calibrations or {}).get(index_id),
+            calibration=cals.get(index_id),
         )
     return views
 
@@ -287,12 +288,16 @@ _LINES = {
         "rate": "Tỷ lệ nền: {rate} % trong {n} tỉnh-năm xuất phát tương tự đạt cả hai mục tiêu",
         "norate": "Tỷ lệ nền: không đủ dữ liệu ({why})",
         "eff": " (hiệu quả hiệu chỉnh = {e})",
+        "capped": "Mức tăng mục tiêu {t} điểm vượt quá khả năng của các trọng số trong kế hoạch: "
+        "hiệu quả dừng ở mức trần {e}, mọi nhóm 100 % chỉ cho {g} điểm.",
     },
     "en": {
         "head": "Outside view: gain over the status quo {gain} points, percentile {pct} of {ref}",
         "rate": "Base rate: {rate} % of {n} province-years from a similar start reached both targets",
         "norate": "Base rate: not enough data ({why})",
         "eff": " (calibrated effectiveness = {e})",
+        "capped": "The target gain of {t} points is beyond what the plan's weights can deliver: "
+        "effectiveness stops at its ceiling {e}, and every group at 100 % gives only {g} points.",
     },
 }
 
@@ -313,6 +318,9 @@ def _lines(view: OutsideView, lang: str = "vi") -> list[str]:
         q, top = _num(c.percentile, 0, lang), _num(100 - c.percentile, 0, lang)
         text = ASSUMPTION_CALIBRATION[lang].format(q=q, top=top)
         out.append(text + words["eff"].format(e=_num(c.effectiveness, 3, lang)))
+        if c.capped:
+            t, g = _num(c.target_gain, 2, lang), _num(c.gain, 2, lang)
+            out.append(words["capped"].format(t=t, e=_num(c.effectiveness, 2, lang), g=g))
     if view.flagged:
         out.append("⚠ " + view.flag_text(lang))
     return out
