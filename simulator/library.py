@@ -28,6 +28,7 @@ from typing import Any
 from simulator.errors import InputError
 from simulator.history import History, load_history
 from simulator.limits import MAX_PLAN_BYTES
+from simulator.merger import field_history
 from simulator.scenario import Scenario, parse_scenario
 from simulator.schema import read_file
 from simulator.units import fold
@@ -275,6 +276,7 @@ def new_plan(
             score, rank = float(given[0]), given[1]
         else:
             history = (histories or {}).get(index_id) or load_history(index_id)
+            history = field_history(history, int(year))  # the units valid in the plan's year (34 from 2025)
             known = last_known(history, history.units.resolve(province, "plan.province"), int(year))
             if known is None:
                 continue
