@@ -67,7 +67,7 @@ def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> 
                 "ov_gain_value",
                 lang,
                 gain=number(view.gain_mean, 2, lang),
-                se=number(view.gain_mc_se, 2, lang),
+                se=number(view.gain_mc_se, 3 if view.gain_mc_se < 0.005 else 2, lang),
             ),
             help=tr("mc_help", lang, draws=number(r.draws, 0, lang)),
         )
