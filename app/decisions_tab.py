@@ -43,7 +43,7 @@ TEXT: dict[str, dict[str, str]] = {
     "delta_p": {"vi": "Thay đổi P(đạt cả hai), điểm %", "en": "Change in P(both), points"},
     "group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
     "brackets": {
-        "vi": "Hai cận: tất cả nhóm hoàn thành 100 %: {all}; chỉ như hiện trạng (BAU): {bau}.",
+        "vi": "Hai cận: tất cả nhóm hoàn thành 100 %: {all}; chỉ như hiện trạng: {bau}.",
         "en": "Brackets: every group 100 % done: {all}; nothing beyond BAU: {bau}.",
     },
     "goal": {"vi": "Cần làm bao nhiêu để đạt?", "en": "What does it take?"},

@@ -131,24 +131,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "targets": {"vi": "Mục tiêu", "en": "Targets"},
     "target_score": {"vi": "Điểm mục tiêu", "en": "Target score"},
     "target_rank": {"vi": "Hạng mục tiêu (trong top)", "en": "Target rank (top)"},
-    "bau_short": {"vi": "BAU", "en": "BAU"},
+    "bau_short": {"vi": "Hiện trạng", "en": "BAU"},
     "slider_help": {
-        "vi": "Hiện trạng (BAU) {bau}: mức xu hướng tự đạt. Độ tin cậy thực hiện {rel} (giả định). "
+        "vi": "Hiện trạng {bau}: mức xu hướng tự đạt. Độ tin cậy thực hiện {rel} (giả định). "
         "Tác động tới: {weights} (giả định). Chi phí ở mức này: {cost}.",
         "en": "Status quo (BAU) {bau}: what the trend delivers anyway. Delivery reliability {rel} "
         "(assumption). Acts on: {weights} (assumption). Cost at this level: {cost}.",
     },
-    "all_bau": {"vi": "Tất cả về BAU", "en": "All at BAU"},
+    "all_bau": {"vi": "Tất cả về hiện trạng", "en": "All at BAU"},
     "reset_plan": {"vi": "Về kế hoạch gốc", "en": "Back to the plan"},
     # outcomes
     "p_score": {"vi": "Khả năng điểm ≥ {target}", "en": "P(score ≥ {target})"},
     "p_rank": {"vi": "Khả năng hạng ≤ {rank}", "en": "P(rank ≤ {rank})"},
     "p_both": {"vi": "Khả năng đạt cả hai", "en": "P(both targets)"},
     "delta": {"vi": "{sign}{value} ± {se} điểm %", "en": "{sign}{value} ± {se} pts"},
-    "vs_bau": {"vi": "so với BAU", "en": "vs BAU"},
+    "vs_bau": {"vi": "so với hiện trạng", "en": "vs BAU"},
     "mc_help": {
-        "vi": "± là sai số Monte Carlo (một độ lệch chuẩn) trên {draws} lần mô phỏng. Thay đổi so với BAU "
-        "được tính trên cùng bộ số ngẫu nhiên.",
+        "vi": "± là sai số Monte Carlo (một độ lệch chuẩn) trên {draws} lần mô phỏng. Thay đổi so với "
+        "hiện trạng được tính trên cùng bộ số ngẫu nhiên.",
         "en": "± is the Monte Carlo error (one standard deviation) over {draws} draws. The change vs BAU "
         "is computed on the same random numbers.",
     },
@@ -164,7 +164,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Rank distribution, {year} (green: ranks 1–{k})",
     },
     "delta_note": {
-        "vi": "Mũi tên: thay đổi so với hiện trạng (BAU), tính trên cùng bộ số ngẫu nhiên; "
+        "vi": "Mũi tên: thay đổi so với hiện trạng, tính trên cùng bộ số ngẫu nhiên; "
         "± là sai số Monte Carlo.",
         "en": "Arrows: change vs the status quo (BAU) on the same random numbers; "
         "± is the Monte Carlo error.",
@@ -176,8 +176,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Expected points by field / dimension",
     },
     "components_assumed": {
-        "vi": "* Giả định: điểm BAU của từng thành phần được chia từ tổng điểm theo điểm tối đa (chưa có "
-        "điểm thành phần của tỉnh).",
+        "vi": "* Giả định: điểm hiện trạng của từng thành phần được chia từ tổng điểm theo điểm tối đa "
+        "(chưa có điểm thành phần của tỉnh).",
         "en": "* Assumption: BAU points of each component are spread from the total by the maxima (the "
         "province's component scores are not known).",
     },
@@ -194,7 +194,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "c_prob": {"vi": "Xác suất", "en": "Probability"},
     "c_year": {"vi": "Năm", "en": "Year"},
     "c_plan": {"vi": "Kế hoạch", "en": "Plan"},
-    "c_bau": {"vi": "Hiện trạng (BAU)", "en": "Status quo (BAU)"},
+    "c_bau": {"vi": "Hiện trạng", "en": "Status quo (BAU)"},
     "c_history": {"vi": "Đã công bố", "en": "Published"},
     "c_target": {"vi": "Mục tiêu", "en": "Target"},
     "c_max": {"vi": "Tối đa", "en": "Maximum"},

@@ -22,7 +22,7 @@ SHIPPED_NAMES = {
         "en": "New Cần Thơ 2026 — plan 101/KH-UBND",
     },
     "can_tho_2021": {"vi": "Cần Thơ 2021 — kế hoạch", "en": "Cần Thơ 2021 — plan"},
-    "can_tho_2021_status_quo": {"vi": "Cần Thơ 2021 — hiện trạng (BAU)", "en": "Cần Thơ 2021 — status quo"},
+    "can_tho_2021_status_quo": {"vi": "Cần Thơ 2021 — hiện trạng", "en": "Cần Thơ 2021 — status quo"},
 }
 
 

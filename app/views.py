@@ -259,7 +259,7 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
         name = g.name_vi if lang == "vi" else g.name_en
         cost = f"{number(scenario.groups[n - 1].cost(level), 2, lang)} {ev.scenario.currency}"
         box.slider(
-            f"{n}. {plain(name)} · BAU {percent(g.bau, 0, lang)}",
+            f"{n}. {plain(name)} · {tr('bau_short', lang)} {percent(g.bau, 0, lang)}",
             min_value=0.0,
             max_value=100.0,
             step=LEVEL_STEP,
@@ -276,8 +276,9 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
                 cost=plain(cost),
             ),
         )
+        mark = tr("bau_short", lang)
         box.markdown(
-            f'<div class="bau-mark"><span style="left:{100 * g.bau:.4g}%">BAU</span></div>',
+            f'<div class="bau-mark"><span style="left:{100 * g.bau:.4g}%">{mark}</span></div>',
             unsafe_allow_html=True,
         )
     b1, b2 = st.columns(2)
