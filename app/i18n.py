@@ -154,7 +154,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "expected": {
         "vi": "Điểm kỳ vọng {score} (90 %: {lo}–{hi}) · hạng kỳ vọng {rank}/{n} · "
-        "BAU: {bscore}, hạng {brank}",
+        "hiện trạng: {bscore}, hạng {brank}",
         "en": "Expected score {score} (90%: {lo}–{hi}) · expected rank {rank}/{n} · "
         "BAU: {bscore}, rank {brank}",
     },
