@@ -32,9 +32,10 @@ def _outside(
     _unc: Uncertainties,
     _scenario: Scenario,
     _result: SimulationResult,
+    _bau: SimulationResult,
 ) -> OutsideView:
     one = replace(_result, indices={index_id: _result.indices[index_id]})
-    return outside_views(_engine, _unc, _scenario, one)[index_id]
+    return outside_views(_engine, _unc, _scenario, one, bau=_bau)[index_id]
 
 
 @st.cache_resource(max_entries=16, ttl=state.CACHE_TTL, show_spinner=False)
@@ -69,7 +70,7 @@ def outside(ev: state.Evaluation, index_id: str) -> OutsideView:
     """
     r, b = ev.result.indices[index_id], ev.bau.indices[index_id]
     view = _outside(
-        ev.key, (r.target_score, r.target_rank), index_id, ev.engine, ev.unc, ev.scenario, ev.result
+        ev.key, (r.target_score, r.target_rank), index_id, ev.engine, ev.unc, ev.scenario, ev.result, ev.bau
     )
     gain, se = gain_summary(r.score, b.score)
     return replace(view, gain_mean=gain, gain_mc_se=se, gain_percentile=view.reference.percentile(gain))

@@ -70,9 +70,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     engine = Engine.from_scenario(scenario)
     unc = engine.uncertainties(args.draws, args.seed)
     result = engine.run(unc, scenario)
-    views = outside_views(engine, unc, scenario, result)
+    bau = engine.run(unc, scenario.at_bau())
+    views = outside_views(engine, unc, scenario, result, bau=bau)
     if args.csv or args.xlsx or args.html:
-        _export(args, scenario, engine, unc, result, views)
+        _export(args, scenario, engine, result, bau, views)
     if args.json:
         out = result.to_dict()
         for index_id, view in views.items():
@@ -109,11 +110,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace, scenario, engine, unc, result, views=None) -> None:  # type: ignore[no-untyped-def]
+def _export(args: argparse.Namespace, scenario, engine, result, bau, views) -> None:  # type: ignore[no-untyped-def]
     """Write the app's CSV / XLSX / HTML files: the plan and its status quo on the same draws."""
     from simulator import report
 
-    bau = engine.run(unc, scenario.at_bau())
     forecast_notes = {i: engine.forecasts[i].assumptions for i in scenario.indices}
     notes = report.run_notes(scenario, result, forecast_notes, args.lang)
     files = {

@@ -26,6 +26,7 @@ import numpy as np
 
 from simulator.forecast import dimensions
 from simulator.history import load_history
+from simulator.labels import number
 from simulator.reference_class import BaseRate, ReferenceClass, base_rate, reference_class
 
 CALIBRATION_PERCENTILE = 90.0
@@ -115,8 +116,7 @@ class OutsideView:
             return ""
         share = self.share_above
         if lang == "vi":
-            pct = f"{share:.1f}".replace(".", ",")
-            return f"Kế hoạch giả định mức tăng mà chỉ {pct} % tỉnh-năm từng đạt."
+            return f"Kế hoạch giả định mức tăng mà chỉ {number(share, 1, lang)} % tỉnh-năm từng đạt."
         return f"The plan assumes a gain that only {share:.1f} % of province-years have ever achieved."
 
     def lines(self, lang: str = "vi") -> list[str]:
@@ -232,9 +232,12 @@ def calibrate_scenario(engine, unc, scenario, percentiles: dict[str, float], cla
     return scenario, out
 
 
-def outside_views(engine, unc, scenario, result, calibrations=None) -> dict[str, OutsideView]:  # type: ignore[no-untyped-def]
-    """The outside view of every index of ``result`` (``scenario`` run by ``engine`` on ``unc``)."""
-    bau = engine.run(unc, scenario.at_bau())
+def outside_views(engine, unc, scenario, result, calibrations=None, bau=None) -> dict[str, OutsideView]:  # type: ignore[no-untyped-def]
+    """The outside view of every index of ``result`` (``scenario`` run by ``engine`` on ``unc``).
+
+    ``bau`` is the status quo's result on the same draws, when the caller has it already.
+    """
+    bau = bau if bau is not None else engine.run(unc, scenario.at_bau())
     cals = calibrations if calibrations is not None else getattr(engine, "calibration", {})
     views = {}
     for index_id, res in result.indices.items():
@@ -277,11 +280,6 @@ def plan_base_rate(index_id: str, first: tuple[int, int] | None, res, year: int)
 
 
 
-def _num(x: float, digits: int, lang: str) -> str:
-    text = f"{x:,.{digits}f}"
-    return text.replace(",", "\u00a0").replace(".", ",") if lang == "vi" else text
-
-
 _LINES = {
     "vi": {
         "head": "Góc nhìn lịch sử: mức tăng so với hiện trạng {gain} điểm, phân vị {pct} của {ref}",
@@ -306,21 +304,21 @@ def _lines(view: OutsideView, lang: str = "vi") -> list[str]:
     lang = "vi" if lang == "vi" else "en"
     words = _LINES[lang]
     sign = "+" if view.gain_mean >= 0 else ""
-    gain = f"{sign}{_num(view.gain_mean, 2, lang)} ± {_num(view.gain_mc_se, 3, lang)}"
-    pct = _num(view.gain_percentile, 0, lang)
+    gain = f"{sign}{number(view.gain_mean, 2, lang)} ± {number(view.gain_mc_se, 3, lang)}"
+    pct = number(view.gain_percentile, 0, lang)
     out = [words["head"].format(gain=gain, pct=pct, ref=view.reference.describe(lang))]
     if view.base.p_both is not None:
-        out.append(words["rate"].format(rate=_num(100 * view.base.p_both, 1, lang), n=view.base.n))
+        out.append(words["rate"].format(rate=number(100 * view.base.p_both, 1, lang), n=view.base.n))
     else:
         out.append(words["norate"].format(why=view.base.why_vi if lang == "vi" else view.base.why))
     if view.calibration is not None:
         c = view.calibration
-        q, top = _num(c.percentile, 0, lang), _num(100 - c.percentile, 0, lang)
+        q, top = number(c.percentile, 0, lang), number(100 - c.percentile, 0, lang)
         text = ASSUMPTION_CALIBRATION[lang].format(q=q, top=top)
-        out.append(text + words["eff"].format(e=_num(c.effectiveness, 3, lang)))
+        out.append(text + words["eff"].format(e=number(c.effectiveness, 3, lang)))
         if c.capped:
-            t, g = _num(c.target_gain, 2, lang), _num(c.gain, 2, lang)
-            out.append(words["capped"].format(t=t, e=_num(c.effectiveness, 2, lang), g=g))
+            t, g = number(c.target_gain, 2, lang), number(c.gain, 2, lang)
+            out.append(words["capped"].format(t=t, e=number(c.effectiveness, 2, lang), g=g))
     if view.flagged:
         out.append("⚠ " + view.flag_text(lang))
     return out

@@ -36,6 +36,7 @@ import pandas as pd
 from simulator.errors import InputError
 from simulator.forecast import dimensions, fit_forecast
 from simulator.history import History, load_history
+from simulator.labels import number
 
 MIN_CLASS = 60
 RESIDUAL_DRAWS = 2000
@@ -108,7 +109,7 @@ class ReferenceClass:
             text = f"{self.n} tỉnh-năm PAPI {yrs}: {what}" if self.borrowed_from else (
                 f"{self.n} tỉnh-năm {yrs}: {what}")
             if self.borrowed_from:
-                text += f", quy đổi theo độ lệch chuẩn của cả nước ({self.scale:.2f} điểm)".replace(".", ",")
+                text += f", quy đổi theo độ lệch chuẩn của cả nước ({number(self.scale, 2, 'vi')} điểm)"
             if self.band:
                 lo, hi = self.band
                 text += f"; xuất phát từ hạng {lo:.0%}–{hi:.0%} của cả nước"
