@@ -117,7 +117,9 @@ class BacktestResult:
 
     ``table`` columns: ``year`` (an int, or ``"overall"``), ``n_units``, ``coverage90``, ``crps``,
     ``crps_persistence``, ``crps_skill`` (``1 - crps / crps_persistence``), ``mae``,
-    ``mae_persistence``, ``rank_interval_width``, then ``rank_coverage90``, ``regime``.
+    ``mae_persistence``, ``rank_interval_width``, then ``rank_coverage90``, ``regime``, ``qs``,
+    ``qs_persistence``, ``qs_skill``, ``horizon`` and ``coverage90_persistence`` (the benchmark's
+    own central 90 % interval, last score ± 1.645 ``s_k``).
     The overall row averages over unit-years.
     """
 
@@ -202,6 +204,7 @@ def _score_year(
         "qs": float(np.mean(pinball(q, y))),
         "qs_persistence": float(np.mean(quantile_score_normal(last[ok], change_sd, y))),
         "horizon": horizon,
+        "coverage90_persistence": float(np.mean(np.abs(y - last[ok]) <= stats.norm.ppf(0.95) * change_sd)),
     }
 
 
@@ -221,6 +224,7 @@ _ORDER = [
     "qs_persistence",
     "qs_skill",
     "horizon",
+    "coverage90_persistence",
 ]
 
 

@@ -149,7 +149,8 @@ class BAUForecast:
     ``assumptions`` (the labelled assumptions this fit rests on), ``origin`` (the last data
     year used), ``persistence_sd`` (relative sd ``rho`` of the draw's persistence factor),
     ``position_var`` (``V``, mean square of the predicted positions) and ``innovation_logsd``
-    (``kappa``, sd of the log variance factor of the unit innovations).
+    (``kappa``, sd of the log variance factor of the unit innovations) and ``unit_df`` (degrees
+    of freedom of Student-t unit innovations of unit variance; 0 = normal).
     """
 
     index_id: str
@@ -175,6 +176,7 @@ class BAUForecast:
     persistence_sd: float = 0.0
     position_var: float = 0.0
     innovation_logsd: float = 0.0
+    unit_df: float = 0.0
 
     @property
     def n_params(self) -> int:
@@ -212,7 +214,9 @@ class BAUForecast:
         persistence factor ``a = max(1 + rho eta_a, 0)``, and the innovation factor
         ``g = sqrt(max(1 - a^2 V, f) / max(1 - V, f)) * exp((kappa eta_v - kappa^2/2) / 2)``
         (``f`` = :data:`~simulator.panel.SCALE_FLOOR`): when persistence falls the innovations
-        grow so that the field keeps its variance. All shocks zero gives :attr:`mean` exactly.
+        grow so that the field keeps its variance. With :attr:`unit_df` the unit shocks become
+        ``t_df(eps) sqrt((df - 2)/df)`` (Student-t of unit variance, same quantile map). All shocks
+        zero gives :attr:`mean` exactly.
         One ``(draws, N)`` float64 array is allocated and updated in place (plus one for
         ``x @ beta``).
         """
@@ -232,7 +236,11 @@ class BAUForecast:
         common *= common_scale
         common += self.level
         # one (draws, N) float64 array, updated in place: x'(beta + C eta) + u tau eps
-        scores = np.multiply(np.asarray(unit_scale) * self.position_sd, shocks.unit, dtype=float)
+        if self.unit_df:
+            scores = t_of_normal(shocks.unit, self.unit_df)
+            scores *= np.asarray(unit_scale) * self.position_sd * np.sqrt((self.unit_df - 2.0) / self.unit_df)
+        else:
+            scores = np.multiply(np.asarray(unit_scale) * self.position_sd, shocks.unit, dtype=float)
         gain = self._innovation_factor(eta[:, p + 1], eta[:, p + 2])
         if gain is not None:
             scores *= gain[:, None]

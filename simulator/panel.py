@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
 
+from simulator.dimension_panel import dimension_positions
 from simulator.errors import InputError
 from simulator.field import (
     LEVEL_ERROR_PRIOR_WEIGHT,
@@ -39,6 +41,8 @@ MEAN_DISCOUNT = 0.5  # assumption: weight of a unit's earlier position falls by 
 YEAR_EFFECT_PRIOR = (0.25, 2.0)  # assumption: prior sd of the yearly persistence factor, weight
 MIXTURE_PRIOR = (0.2, 2.0)  # assumption: prior sd of the log yearly innovation variance, weight
 SCALE_FLOOR = 0.05  # smallest share of the field's variance left to the unit innovations
+WIDENING_PRIOR_WEIGHT = 3.0  # assumption: pseudo-origins at ratio 1 for the fitted unit widening
+WIDENING_LEVEL = 0.9  # the central interval the conformal widening calibrates
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,15 @@ class PanelSpec:
     level_errors : bool
         Scale the common (level) shock by the ratio of the realised to the forecast sd of the past
         one-year-ahead level errors (:func:`simulator.field.level_error_factor`).
+    unit_df : float
+        Degrees of freedom (> 2) of Student-t unit innovations scaled to unit variance; 0 (the
+        default) keeps them normal (round 3, ``docs/forecast.md`` §0c).
+    widening : bool
+        Multiply the unit innovations by the conformal-style ratio of past one-year position
+        errors (:func:`position_error_ratio`).
+    dimension_models : bool
+        Forecast each PAPI dimension with its own AR(1) and sum them, keeping the dimensions'
+        residual correlation (:func:`simulator.dimension_panel.dimension_positions`).
     """
 
     unit_mean: str = "none"
@@ -67,12 +80,23 @@ class PanelSpec:
     mixture: bool = False
     level_reversion: float = LEVEL_REVERSION
     level_errors: bool = False
+    unit_df: float = 0.0
+    widening: bool = False
+    dimension_models: bool = False
 
     def __post_init__(self) -> None:
         if self.unit_mean not in UNIT_MEANS:
             raise InputError("unit_mean", f"{self.unit_mean!r}; expected one of {', '.join(UNIT_MEANS)}")
         if not 0.0 <= self.level_reversion <= 1.0:
             raise InputError("level_reversion", f"{self.level_reversion!r}; expected a share in 0..1")
+        if self.unit_df != 0 and not self.unit_df > 2:
+            raise InputError(
+                "unit_df", f"{self.unit_df!r}; expected 0 (normal) or degrees of freedom above 2"
+            )
+        if self.dimension_models and self.unit_mean != "none":
+            raise InputError(
+                "dimension_models", "dimension-level models take no unit mean (unit_mean='none')"
+            )
 
     @property
     def label(self) -> str:
@@ -85,6 +109,9 @@ class PanelSpec:
             + ("+re" if self.year_effect else "")
             + ("+mix" if self.mixture else "")
             + ("+lerr" if self.level_errors else "")
+            + (f"+t{self.unit_df:g}" if self.unit_df else "")
+            + ("+wid" if self.widening else "")
+            + ("+dims" if self.dimension_models else "")
         )
 
 
@@ -197,11 +224,43 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
     logsd = spread_logsd(past.index_id, years[-1], year, 0.0, np.array(log_steps))
     chol = np.linalg.cholesky(np.asarray(res.cov_params()) + 1e-12 * np.eye(X.shape[1]))
     parts = field_parts(level, scale, df, spread, logsd, design, beta, chol, position_sd, notes)
+    if spec.dimension_models:
+        dims_part = dimension_positions(past, years, year, spread)
+        if dims_part is None:
+            raise InputError(
+                f"{past.index_id} history", f"no dimension scores in {years[-1]} for dimension models"
+            )
+        parts |= dims_part | {"assumptions": parts["assumptions"] + dims_part["assumptions"]}
+    if spec.widening:
+        ratio, n_origins = position_error_ratio(z, years)
+        parts["position_sd"] = parts["position_sd"] * ratio
+        parts["assumptions"] += (
+            note(
+                f"nhiễu riêng của các đơn vị nhân {ratio:.2f}: phân vị 90 % của sai số vị trí một năm ở "
+                f"{n_origins} năm gốc trước so với phân phối chuẩn (co về 1 với trọng số "
+                f"{WIDENING_PRIOR_WEIGHT:g})",
+                f"the unit innovations are multiplied by {ratio:.2f}: the 90 % quantile of the one-year "
+                f"position errors from {n_origins} past origins against the normal's (shrunk to 1 with "
+                f"weight {WIDENING_PRIOR_WEIGHT:g})",
+            ),
+        )
+    if spec.unit_df:
+        parts["assumptions"] += (
+            note(
+                f"nhiễu riêng của các đơn vị theo phân phối Student-t {spec.unit_df:g} bậc tự do, "
+                "cùng phương sai",
+                f"the unit innovations are Student-t with {spec.unit_df:g} degrees of freedom, same variance",
+            ),
+        )
     pair = np.repeat(np.array(rows), n)
     factors, noise, variances, counts = _yearly_fits(X, target, ok, pair, beta, spec.year_effect)
     k = year - years[-1]
     seen = last_j >= 0
-    extra = {"position_var": float(np.mean((design[seen] @ beta) ** 2)) if seen.any() else 0.0}
+    predicted = parts["design"][seen] @ parts["coef"]
+    extra = {
+        "position_var": float(np.mean(predicted**2)) if seen.any() else 0.0,
+        "unit_df": float(spec.unit_df),
+    }
     if spec.year_effect:
         excess = np.var(factors, ddof=1) - np.mean(noise) if len(factors) > 1 else 0.0
         sd2 = _shrunk_var(excess, len(factors) - 1, YEAR_EFFECT_PRIOR)
@@ -226,6 +285,42 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
             ),
         )
     return parts | extra
+
+
+def position_error_ratio(z: np.ndarray, years: tuple[int, ...]) -> tuple[float, int]:
+    """Conformal-style ratio of past one-year position errors to the normal's, and the origin count.
+
+    Notes
+    -----
+    From every row ``j`` of ``z`` (positions, rows = ``years``) followed by the next year and with
+    a consecutive pair up to it, the AR(1) through the origin is refitted on the pairs up to ``j``
+    (``phi_j``, ``sigma_j``) and ``u_i = (z_i,j+1 - phi_j z_ij)/sigma_j`` is kept. The empirical
+    quantile of ``|u|`` at conformal rank ``ceil(0.9 (n + 1))`` over ``Phi^-1(0.95)`` is the raw
+    ratio ``rho``; with ``m`` origins the factor is ``sqrt((w0 + m rho^2)/(w0 + m))``, ``w0`` =
+    :data:`WIDENING_PRIOR_WEIGHT` pseudo-origins at ratio 1 (assumption).
+    """
+    errors, origins = [], 0
+    rows = [j for j in range(1, len(years)) if years[j] - years[j - 1] == 1]
+    for j in range(1, len(years) - 1):
+        fit_rows = [r for r in rows if r <= j]
+        if not fit_rows or years[j + 1] - years[j] != 1:
+            continue
+        lag, now = (np.concatenate([z[r - d] for r in fit_rows]) for d in (1, 0))
+        ok = np.isfinite(lag) & np.isfinite(now)
+        if ok.sum() < 3:
+            continue
+        phi = float(np.clip(lag[ok] @ now[ok] / (lag[ok] @ lag[ok]), 0.0, 0.99))
+        sigma = float(np.sqrt(np.sum((now[ok] - phi * lag[ok]) ** 2) / (ok.sum() - 1)))
+        u = (z[j + 1] - phi * z[j]) / sigma
+        errors.append(np.abs(u[np.isfinite(u)]))
+        origins += 1
+    if not origins:
+        return 1.0, 0
+    pooled = np.sort(np.concatenate(errors))
+    rank = min(int(np.ceil(WIDENING_LEVEL * (pooled.size + 1))), pooled.size)
+    rho = pooled[rank - 1] / stats.norm.ppf(0.5 + WIDENING_LEVEL / 2)
+    w0 = WIDENING_PRIOR_WEIGHT
+    return float(np.sqrt((w0 + origins * rho**2) / (w0 + origins))), origins
 
 
 def _yearly_fits(
