@@ -22,13 +22,13 @@ import pandas as pd
 from scipy import stats
 
 from simulator.errors import InputError
-from simulator.forecast import dimensions, fit_forecast, latest_observed, rank_draws
+from simulator.forecast import fit_forecast, rank_draws
 from simulator.history import History
 from simulator.panel import PanelSpec
+from simulator.pooling import QUANTILE_LEVELS, persistence_forecast, pinball
 
 TOP_PUBLISHED = 5
 MID_PUBLISHED = 3
-QUANTILE_LEVELS = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
 
 
 @dataclass(frozen=True)
@@ -62,21 +62,6 @@ def pooled_simulate(history: History, year: int, pool: PooledSpec, draws: int, r
     for j, fc in enumerate(fits[1:], start=1):
         out[pick == j] = fc.simulate(shocks=shocks)[pick == j]
     return out, fits[0]
-
-
-def pinball(quantiles: np.ndarray, observed: np.ndarray, levels=QUANTILE_LEVELS) -> np.ndarray:
-    """Quantile score per unit: mean over ``levels`` of ``rho_tau(y - q_tau)``.
-
-    ``quantiles`` is ``(len(levels), N)``; ``rho_tau(u) = max(tau u, (tau - 1) u)``.
-
-    Examples
-    --------
-    >>> float(pinball(np.array([[0.0]]), np.array([2.0]), levels=(0.25,))[0])
-    0.5
-    """
-    tau = np.asarray(levels, dtype=float)[:, None]
-    u = observed[None, :] - quantiles
-    return np.mean(np.maximum(tau * u, (tau - 1.0) * u), axis=0)
 
 
 def quantile_score_normal(mean: np.ndarray, sd: float, observed: np.ndarray) -> np.ndarray:
@@ -119,7 +104,8 @@ class BacktestResult:
     ``crps_persistence``, ``crps_skill`` (``1 - crps / crps_persistence``), ``mae``,
     ``mae_persistence``, ``rank_interval_width``, then ``rank_coverage90``, ``regime``, ``qs``,
     ``qs_persistence``, ``qs_skill``, ``horizon`` and ``coverage90_persistence`` (the benchmark's
-    own central 90 % interval, last score ± 1.645 ``s_k``).
+    own central 90 % interval, last score ± 1.645 ``s_k``), ``pool_weight`` (the weight on persistence
+    of a pooled forecast, 0 otherwise).
     The overall row averages over unit-years.
     """
 
@@ -131,38 +117,6 @@ class BacktestResult:
     def to_dict(self) -> dict:
         rows = self.table.replace({np.nan: None}).to_dict("records")
         return {"index_id": self.index_id, "draws": self.draws, "seed": self.seed, "rows": rows}
-
-
-def _persistence(past: History, year: int) -> tuple[np.ndarray, float]:
-    """Last score (rescaled to the target's dimensions) and the usual spread of ``k``-year changes.
-
-    ``k = year - (last year of past)``; when no same-definition pair of years ``k`` apart exists
-    yet, the 1-year sd times ``sqrt(k)`` (a random walk) is used.
-    """
-    years = past.years
-    k = year - years[-1]
-    scores = past.matrix("score", years)
-    per_dim = scores / np.array([dimensions(past.index_id, y) for y in years])[:, None]
-    last = latest_observed(per_dim)[0]
-
-    def changes(gap: int) -> np.ndarray:
-        pairs = [
-            (i, j)
-            for j in range(len(years))
-            for i in range(j)
-            if years[j] - years[i] == gap
-            and dimensions(past.index_id, years[j]) == dimensions(past.index_id, years[i])
-        ]
-        out = np.concatenate([per_dim[j] - per_dim[i] for i, j in pairs]) if pairs else np.array([])
-        return out[np.isfinite(out)]
-
-    found, scale = changes(k), 1.0
-    if found.size < 2:
-        found, scale = changes(1), np.sqrt(k)
-    if found.size < 2:
-        raise InputError(f"{past.index_id} history", f"no year-to-year changes before {year} for persistence")
-    d = dimensions(past.index_id, year)
-    return last * d, float(found.std(ddof=1)) * scale * d
 
 
 def rank_interval(sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -180,7 +134,7 @@ def _score_year(
     else:
         fc = fit_forecast(history, year, regime=regime, origin=origin, spec=spec)
     observed = history.matrix("score", (year,))[0]
-    last, change_sd = _persistence(history.before(origin + 1), year)
+    last, change_sd = persistence_forecast(history.before(origin + 1), year)
     ok = np.isfinite(observed) & np.isfinite(last)
     if not ok.any():
         raise InputError("years", f"no {history.index_id} scores in {year} to compare with")
@@ -205,6 +159,7 @@ def _score_year(
         "qs_persistence": float(np.mean(quantile_score_normal(last[ok], change_sd, y))),
         "horizon": horizon,
         "coverage90_persistence": float(np.mean(np.abs(y - last[ok]) <= stats.norm.ppf(0.95) * change_sd)),
+        "pool_weight": fc.pool_weight,
     }
 
 
@@ -225,6 +180,7 @@ _ORDER = [
     "qs_skill",
     "horizon",
     "coverage90_persistence",
+    "pool_weight",
 ]
 
 

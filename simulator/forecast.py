@@ -37,6 +37,7 @@ from simulator.field import dimensions, latest_observed, note
 from simulator.history import SCORE_RANGE, History
 from simulator.league import fit_league
 from simulator.panel import PANEL_COVERAGE, SCALE_FLOOR, PanelSpec, fit_panel
+from simulator.pooling import pool_parts
 
 REGIMES = ("auto", "panel", "league")
 MAX_HORIZON = 10  # years from the last data year to the target year
@@ -150,7 +151,9 @@ class BAUForecast:
     year used), ``persistence_sd`` (relative sd ``rho`` of the draw's persistence factor),
     ``position_var`` (``V``, mean square of the predicted positions) and ``innovation_logsd``
     (``kappa``, sd of the log variance factor of the unit innovations) and ``unit_df`` (degrees
-    of freedom of Student-t unit innovations of unit variance; 0 = normal).
+    of freedom of Student-t unit innovations of unit variance; 0 = normal), and for a pool with
+    persistence (``docs/forecast.md`` §0d) ``pool_weight`` (``w``), ``pool_centre`` (each unit's
+    last score on the target's scale, NaN if never scored) and ``pool_sd`` (``s_k``).
     """
 
     index_id: str
@@ -177,6 +180,9 @@ class BAUForecast:
     position_var: float = 0.0
     innovation_logsd: float = 0.0
     unit_df: float = 0.0
+    pool_weight: float = 0.0
+    pool_centre: np.ndarray | None = None
+    pool_sd: float = 0.0
 
     @property
     def n_params(self) -> int:
@@ -217,6 +223,10 @@ class BAUForecast:
         grow so that the field keeps its variance. With :attr:`unit_df` the unit shocks become
         ``t_df(eps) sqrt((df - 2)/df)`` (Student-t of unit variance, same quantile map). All shocks
         zero gives :attr:`mean` exactly.
+        With a pool (:attr:`pool_weight` ``w > 0``) the draws with ``Phi(eta_v) < w`` (the
+        innovation-variance shock, unused then) are persistence for every unit with a last score:
+        ``clip(centre + u_p s_k eps)``, ``u_p`` removing from ``s_k^2`` the variance ``unit_scale``
+        removes from ``unit_sd^2`` (:meth:`_persistence_draws`).
         One ``(draws, N)`` float64 array is allocated and updated in place (plus one for
         ``x @ beta``).
         """
@@ -250,7 +260,24 @@ class BAUForecast:
         scores += position
         scores *= spread[:, None]
         scores += common[:, None]
-        return np.clip(scores, *self.bounds, out=scores)
+        np.clip(scores, *self.bounds, out=scores)
+        if self.pool_weight > 0:
+            self._persistence_draws(scores, shocks, unit_scale)
+        return scores
+
+    def _persistence_draws(self, scores: np.ndarray, shocks: ForecastShocks, unit_scale) -> None:
+        """Overwrite, in place, the draws of the pool that come from persistence."""
+        pick = np.flatnonzero(special.ndtr(shocks.params[:, self.coef.shape[0] + 2]) < self.pool_weight)
+        has = np.flatnonzero(np.isfinite(self.pool_centre))
+        if not pick.size or not has.size:
+            return
+        removed = (1.0 - np.broadcast_to(np.asarray(unit_scale, dtype=float), self.unit_sd.shape) ** 2) * (
+            self.unit_sd**2
+        )
+        sd = np.sqrt(np.clip(self.pool_sd**2 - removed, 0.0, None))[has]
+        draws = shocks.unit[np.ix_(pick, has)] * sd
+        draws += self.pool_centre[has]
+        scores[np.ix_(pick, has)] = np.clip(draws, *self.bounds)
 
     def _innovation_factor(self, eta_a: np.ndarray, eta_v: np.ndarray) -> np.ndarray | None:
         """The draw's factor ``g`` of the unit innovations, or None when it is 1 in every draw."""
@@ -338,6 +365,10 @@ def fit_forecast(
         full = last is not None and coverage[last] >= PANEL_COVERAGE * len(past.units)
         regime = "panel" if full and (coverage >= PANEL_COVERAGE * len(past.units)).sum() >= 2 else "league"
     fit = fit_panel(past, year, spec) if regime == "panel" else fit_league(past, year)
+    if regime == "panel" and spec is not None and spec.persistence_weight:
+        pool = pool_parts(past, year, int(origin), spec)
+        fit["assumptions"] += (pool.pop("note"),)
+        fit |= pool
     if year - origin > 1:
         k = year - origin
         fit["assumptions"] += (

@@ -311,6 +311,6 @@ def spec_for(index_id: str, year: int) -> IndexSpec:
     raise InputError(
         f"{index_id} {year}",
         f"no shipped definition covers {year} (shipped: {periods or 'none'}); the method of that year "
-        'is not known: send the official annex as a definition file with the plan '
+        "is not known: send the official annex as a definition file with the plan "
         '(definition = "file_name.toml")',
     )

@@ -156,8 +156,6 @@ def gain_summary(plan_scores: np.ndarray, bau_scores: np.ndarray) -> tuple[float
     return float(d.mean()), float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("nan")
 
 
-
-
 def full_effort(scenario):  # type: ignore[no-untyped-def]
     """``scenario`` with every task group of every index planned at 100 %."""
     return scenario.with_levels({i: {g.id: 1.0 for g in p.groups} for i, p in scenario.indices.items()})
@@ -276,8 +274,6 @@ def plan_base_rate(index_id: str, first: tuple[int, int] | None, res, year: int)
         why_vi = f"Bộ chỉ công bố ít điểm số mỗi năm: chỉ có {rate.n} tỉnh-năm tương đương"
         return BaseRate(None, rate.n, why, why_vi)
     return rate
-
-
 
 
 _LINES = {

@@ -73,6 +73,11 @@ class PanelSpec:
     dimension_models : bool
         Forecast each PAPI dimension with its own AR(1) and sum them, keeping the dimensions'
         residual correlation (:func:`simulator.dimension_panel.dimension_positions`).
+    persistence_weight : float or "rolling"
+        Pool the model with persistence per draw at this weight (0..1; 0, the default, is no
+        pool), or at the weight chosen on the fit's own past forecasts (``"rolling"``,
+        :func:`simulator.pooling.rolling_weight`; round 4, ``docs/forecast.md`` §0d). The draw's
+        innovation-variance shock picks the member, so a pool takes no scale ``mixture``.
     """
 
     unit_mean: str = "none"
@@ -83,6 +88,7 @@ class PanelSpec:
     unit_df: float = 0.0
     widening: bool = False
     dimension_models: bool = False
+    persistence_weight: float | str = 0.0
 
     def __post_init__(self) -> None:
         if self.unit_mean not in UNIT_MEANS:
@@ -93,6 +99,11 @@ class PanelSpec:
             raise InputError(
                 "unit_df", f"{self.unit_df!r}; expected 0 (normal) or degrees of freedom above 2"
             )
+        w = self.persistence_weight
+        if w != "rolling" and (isinstance(w, str | bool) or not 0.0 <= w <= 1.0):
+            raise InputError("persistence_weight", f"{w!r}; expected a weight in 0..1 or 'rolling'")
+        if w and self.mixture:
+            raise InputError("persistence_weight", "a pool with persistence takes no scale mixture")
         if self.dimension_models and self.unit_mean != "none":
             raise InputError(
                 "dimension_models", "dimension-level models take no unit mean (unit_mean='none')"
@@ -112,7 +123,13 @@ class PanelSpec:
             + (f"+t{self.unit_df:g}" if self.unit_df else "")
             + ("+wid" if self.widening else "")
             + ("+dims" if self.dimension_models else "")
+            + (self._pool_label if self.persistence_weight else "")
         )
+
+    @property
+    def _pool_label(self) -> str:
+        w = self.persistence_weight
+        return "+pers" if w == "rolling" else f"+pers{w:g}"
 
 
 def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:

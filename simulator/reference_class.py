@@ -42,8 +42,17 @@ MIN_CLASS = 60
 RESIDUAL_DRAWS = 2000
 RESIDUAL_SEED = 20240601
 START_BAND = 0.15
-_PAIR_COLUMNS = ("year", "unit", "start_score", "score", "change", "residual", "field_sd",
-                 "start_rank_share", "start_z")
+_PAIR_COLUMNS = (
+    "year",
+    "unit",
+    "start_score",
+    "score",
+    "change",
+    "residual",
+    "field_sd",
+    "start_rank_share",
+    "start_z",
+)
 ASSUMPTION_TRANSFER = {
     "vi": "Giả định: mức tiến bộ vượt xu hướng của một tỉnh, tính theo độ lệch chuẩn của cả nước, "
     "tương tự nhau giữa PAPI, PAR INDEX và SIPAS (mượn lớp tham chiếu chuẩn hoá của PAPI).",
@@ -106,16 +115,22 @@ class ReferenceClass:
             ("one_year_change", "en"): "one-year score changes",
         }[(self.kind, "vi" if lang == "vi" else "en")]
         if lang == "vi":
-            text = f"{self.n} tỉnh-năm PAPI {yrs}: {what}" if self.borrowed_from else (
-                f"{self.n} tỉnh-năm {yrs}: {what}")
+            text = (
+                f"{self.n} tỉnh-năm PAPI {yrs}: {what}"
+                if self.borrowed_from
+                else (f"{self.n} tỉnh-năm {yrs}: {what}")
+            )
             if self.borrowed_from:
                 text += f", quy đổi theo độ lệch chuẩn của cả nước ({number(self.scale, 2, 'vi')} điểm)"
             if self.band:
                 lo, hi = self.band
                 text += f"; xuất phát từ hạng {lo:.0%}–{hi:.0%} của cả nước"
             return text
-        text = f"{self.n} PAPI province-years {yrs}: {what}" if self.borrowed_from else (
-            f"{self.n} province-years {yrs}: {what}")
+        text = (
+            f"{self.n} PAPI province-years {yrs}: {what}"
+            if self.borrowed_from
+            else (f"{self.n} province-years {yrs}: {what}")
+        )
         if self.borrowed_from:
             text += f", rescaled by the field sd ({self.scale:.2f} points)"
         if self.band:
@@ -284,8 +299,10 @@ def reference_class(
     SIPAS borrow PAPI's standardised class (see the module docstring).
     """
     own = history if history is not None else load_history(index_id)
-    table = shipped_pairs("papi") if history is None or history.index_id != "papi" else pairs(
-        history, residual_years=tuple(y for y in history.years[2:] if _panel_year(history, y))
+    table = (
+        shipped_pairs("papi")
+        if history is None or history.index_id != "papi"
+        else pairs(history, residual_years=tuple(y for y in history.years[2:] if _panel_year(history, y)))
     )
     if index_id == "papi":
         d = dimensions("papi", year)
@@ -293,11 +310,18 @@ def reference_class(
         if cls.n >= MIN_CLASS:
             return cls
         scale = field_sd(own, year)
-        return build_class(table, "papi", kind=kind, start_rank_share=start_rank_share,
-                           target_scale=scale, source_index="papi")
+        return build_class(
+            table,
+            "papi",
+            kind=kind,
+            start_rank_share=start_rank_share,
+            target_scale=scale,
+            source_index="papi",
+        )
     scale = field_sd(own, year)
-    return build_class(table, index_id, kind=kind, start_rank_share=start_rank_share,
-                       target_scale=scale, source_index="papi")
+    return build_class(
+        table, index_id, kind=kind, start_rank_share=start_rank_share, target_scale=scale, source_index="papi"
+    )
 
 
 @dataclass(frozen=True)

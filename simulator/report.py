@@ -446,7 +446,9 @@ def _svg_ranks(frame: pd.DataFrame, width: int = 260, height: int = 90) -> str:
 
 
 _CSS_FLAG = "li.flag{color:#8a1c1c;font-weight:600}"
-_CSS = _CSS_FLAG + """
+_CSS = (
+    _CSS_FLAG
+    + """
 body{font-family:'Segoe UI',Roboto,Arial,sans-serif;font-size:10.5pt;color:#1b2733;
   margin:18px;max-width:980px}
 h1{font-size:17pt;margin:0 0 2px} h2{font-size:12pt;margin:14px 0 4px;border-bottom:1px solid #ccd}
@@ -472,6 +474,7 @@ li{font-size:8pt;margin:0}
   tr,li,.chart,.levels table{break-inside:avoid} h2,h3{break-after:avoid}
 }
 """
+)
 
 
 def html_brief(

@@ -185,7 +185,9 @@ class Scenario:
                 "definition": p.definition or f"{p.spec.id}_{p.spec.version}",
                 "target_score": p.target_score,
                 "target_rank": p.target_rank,
-                "effectiveness": CALIBRATED if p.calibrated else {
+                "effectiveness": CALIBRATED
+                if p.calibrated
+                else {
                     "mean": p.effectiveness_mean,
                     "concentration": p.effectiveness_concentration,
                 },
@@ -311,8 +313,15 @@ def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, sources:
     check_keys(plan, "plan", _PLAN_KEYS)
     year = take(plan, "year", "plan", int, lo=PLAN_YEARS[0], hi=PLAN_YEARS[1])
     registry = units or units_for_year(year)
-    percentile = take(plan, "calibration_percentile", "plan", float, default=CALIBRATION_PERCENTILE,
-                      lo=CALIBRATION_RANGE[0], hi=CALIBRATION_RANGE[1])
+    percentile = take(
+        plan,
+        "calibration_percentile",
+        "plan",
+        float,
+        default=CALIBRATION_PERCENTILE,
+        lo=CALIBRATION_RANGE[0],
+        hi=CALIBRATION_RANGE[1],
+    )
     province = registry.resolve(take(plan, "province", "plan", str), "plan.province")
     indices_raw = take(raw, "indices", "", dict)
     if not indices_raw:
@@ -436,7 +445,12 @@ def _index_plan(
         last_components={k: float(v) for k, v in last_components.items()},
         calibrated=calibrated,
         calibration_percentile=take(
-            t, "calibration_percentile", where, float, default=percentile, lo=CALIBRATION_RANGE[0],
+            t,
+            "calibration_percentile",
+            where,
+            float,
+            default=percentile,
+            lo=CALIBRATION_RANGE[0],
             hi=CALIBRATION_RANGE[1],
         ),
     )

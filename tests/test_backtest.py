@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.backtest import _persistence, backtest, crps_normal, crps_sample, league_experiment, protocol
+from simulator.backtest import backtest, crps_normal, crps_sample, league_experiment, protocol
 from simulator.errors import InputError
 from simulator.history import load_history
 from simulator.panel import PanelSpec
+from simulator.pooling import persistence_forecast
 
 COLUMNS = [
     "year",
@@ -74,7 +75,7 @@ def test_persistence_benchmark_is_as_specified(year: int) -> None:
     ]
     d_target = 8 if year >= 2018 else 6
     last = wide.ffill().iloc[-1] * d_target
-    last_model, sd_model = _persistence(history.before(year), year)
+    last_model, sd_model = persistence_forecast(history.before(year), year)
     expected = last.reindex(list(history.units.names)).to_numpy()
     np.testing.assert_allclose(last_model, expected, rtol=1e-12)
     assert sd_model == pytest.approx(float(np.concatenate(changes).std(ddof=1)) * d_target, rel=1e-12)

@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.backtest import _persistence, pinball, quantile_score_normal
+from simulator.backtest import pinball, quantile_score_normal
 from simulator.errors import InputError
 from simulator.forecast import ForecastShocks, PanelSpec, fit_forecast, rank_draws
 from simulator.history import History, load_history
 from simulator.panel import MIXTURE_PRIOR, YEAR_EFFECT_PRIOR, _unit_mean
+from simulator.pooling import persistence_forecast
 from simulator.units import UnitRegistry
 
 
@@ -50,7 +51,7 @@ def _shrunk(truth: float, dof: int, prior: tuple[float, float]) -> float:
 
 
 @pytest.mark.parametrize("factor_sd", [0.3, 0.0])
-def test_year_effect_recovers_the_spread_of_yearly_persistence(factor_sd) -> None:
+def test_year_effect_recovers_the_spread_of_yearlypersistence_forecast(factor_sd) -> None:
     years = range(2000, 2016)
     history, truth, _ = turbulent_panel(300, years, phi=0.6, factor_sd=factor_sd, logvar_sd=0.0, seed=5)
     spec = PanelSpec(unit_mean="none", year_effect=True)
@@ -124,13 +125,13 @@ def test_pinball_and_normal_quantile_score_known_answers() -> None:
 def test_persistence_at_horizon_k_uses_k_year_changes() -> None:
     history = load_history("papi")
     past = history.before(2013)  # origin 2012, target 2015: k = 3, no 3-year pair yet -> sqrt(3)
-    _, sd1 = _persistence(past, 2013)
-    _, sd3 = _persistence(past, 2015)
+    _, sd1 = persistence_forecast(past, 2013)
+    _, sd3 = persistence_forecast(past, 2015)
     assert sd3 == pytest.approx(sd1 * np.sqrt(3), rel=1e-12)
     past = history.before(2018)  # origin 2017; 3-year changes 2011->2014 .. 2014->2017
     wide = past.observations.pivot(index="year", columns="unit", values="score")
     changes = np.concatenate([(wide.loc[t + 3] - wide.loc[t]).dropna() for t in range(2011, 2015)])
-    _, sd = _persistence(past, 2020)  # k = 3 across the break: per dimension x 8
+    _, sd = persistence_forecast(past, 2020)  # k = 3 across the break: per dimension x 8
     assert sd == pytest.approx(changes.std(ddof=1) / 6 * 8, rel=1e-12)
 
 
