@@ -153,7 +153,7 @@ class BAUForecast:
     (``kappa``, sd of the log variance factor of the unit innovations) and ``unit_df`` (degrees
     of freedom of Student-t unit innovations of unit variance; 0 = normal), and for a pool with
     persistence (``docs/forecast.md`` §0d) ``pool_weight`` (``w``), ``pool_centre`` (each unit's
-    last score on the target's scale, NaN if never scored) and ``pool_sd`` (``s_k``).
+    last score on the target's scale, NaN if never scored) and ``pool_sd`` (each unit's ``s_k``).
     """
 
     index_id: str
@@ -182,7 +182,7 @@ class BAUForecast:
     unit_df: float = 0.0
     pool_weight: float = 0.0
     pool_centre: np.ndarray | None = None
-    pool_sd: float = 0.0
+    pool_sd: np.ndarray | None = None
 
     @property
     def n_params(self) -> int:

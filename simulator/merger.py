@@ -264,7 +264,16 @@ def field_forecast(
         design=design,
         position_sd=position_sd,
         assumptions=(*fc.assumptions, *notes),
+        **_pooled(fc, a, term if merger_term else 0.0),
     )
+
+
+def _pooled(fc: BAUForecast, a: np.ndarray, term: np.ndarray) -> dict:
+    """A pool's persistence member for the new units: combined last scores, ``sqrt(Σ w_i² s_k² + S² m²)``."""
+    if fc.pool_centre is None:
+        return {}
+    sd = np.sqrt((a**2) @ fc.pool_sd**2 + fc.spread**2 * term)
+    return {"pool_centre": _combine(fc.pool_centre, a), "pool_sd": sd}
 
 
 @dataclass(frozen=True)

@@ -202,4 +202,5 @@ def pool_parts(past: History, year: int, origin: int, spec: PanelSpec) -> dict:
             f"trộn với dự báo giữ nguyên với trọng số cố định {weight:g}",
             f"pooled with persistence at the fixed weight {weight:g}",
         )
-    return {"pool_weight": float(weight), "pool_centre": centre, "pool_sd": float(sd), "note": why}
+    spread = np.full(centre.shape, sd)
+    return {"pool_weight": float(weight), "pool_centre": centre, "pool_sd": spread, "note": why}
