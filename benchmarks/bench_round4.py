@@ -56,7 +56,7 @@ def timings(spec: PanelSpec, label: str) -> None:
         "simulate_20000_cold_ms": 1000 * (simulated - fitted),
         "fit_warm_ms": 1000 * statistics.median(fits),
         "simulate_20000_warm_ms": 1000 * statistics.median(sims),
-        "pool_weight": fc.pool_weight,
+        "pool_weight": f"{fc.pool_weight:g}",
     }
     print(markdown(pd.DataFrame([row]), 1), "\n")
 
