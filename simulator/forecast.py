@@ -36,7 +36,7 @@ from simulator.errors import InputError
 from simulator.field import dimensions, latest_observed, note
 from simulator.history import SCORE_RANGE, History
 from simulator.league import fit_league
-from simulator.panel import PANEL_COVERAGE, SCALE_FLOOR, PanelSpec, fit_panel
+from simulator.panel import PANEL_COVERAGE, SCALE_FLOOR, SHIPPED_SPEC, PanelSpec, fit_panel
 from simulator.pooling import pool_parts
 
 REGIMES = ("auto", "panel", "league")
@@ -332,7 +332,8 @@ def fit_forecast(
         The last data year used (horizon ``year - origin``, 1 to :data:`MAX_HORIZON`); by
         default the last year before ``year`` in the history.
     spec : PanelSpec, optional
-        Options of the panel regime; by default the one chosen by the protocol.
+        Options of the panel regime; by default :data:`simulator.panel.SHIPPED_SPEC`
+        (``docs/forecast.md`` §4e).
 
     Raises
     ------
@@ -364,8 +365,9 @@ def fit_forecast(
         last = coverage.index.max() if len(coverage) else None
         full = last is not None and coverage[last] >= PANEL_COVERAGE * len(past.units)
         regime = "panel" if full and (coverage >= PANEL_COVERAGE * len(past.units)).sum() >= 2 else "league"
+    spec = SHIPPED_SPEC if spec is None else spec
     fit = fit_panel(past, year, spec) if regime == "panel" else fit_league(past, year)
-    if regime == "panel" and spec is not None and spec.persistence_weight:
+    if regime == "panel" and spec.persistence_weight:
         pool = pool_parts(past, year, int(origin), spec)
         fit["assumptions"] += (pool.pop("note"),)
         fit |= pool

@@ -132,6 +132,16 @@ class PanelSpec:
         return "+pers" if w == "rolling" else f"+pers{w:g}"
 
 
+SHIPPED_SPEC = PanelSpec(persistence_weight=0.25)
+"""The forecaster the app and the CLI use: ``ar1`` pooled per draw with persistence at w = 0.25.
+
+Chosen after round 4 (``docs/forecast.md`` §4e), not by §0d's rule: the weight was fixed before the
+run, the choice was made after seeing 2013–2022 (all in-sample). **Assumption**: one draw in four
+of the whole field follows persistence (giả định: một phần tư số lần mô phỏng của cả trường theo
+mô hình giữ nguyên).
+"""
+
+
 def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
     """Pooled AR(1) of standardised deviations plus the unit's mean earlier deviation.
 

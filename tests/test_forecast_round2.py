@@ -74,7 +74,7 @@ def test_fitted_level_scale_multiplies_the_common_shock() -> None:
 
 
 def test_spread_shock_of_known_size_is_recovered() -> None:
-    fc = fit_forecast(load_history("papi"), 2021)
+    fc = fit_forecast(load_history("papi"), 2021, spec=PanelSpec())
     fc = dataclasses.replace(fc, spread_logsd=0.2, coef_chol=np.zeros_like(fc.coef_chol))
     draws, n = 4000, len(fc.units)
     rng = np.random.default_rng(8)

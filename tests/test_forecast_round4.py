@@ -55,7 +55,7 @@ def synthetic_panel(n: int, years: range, *, step: float, phi: float | None, see
 
 
 def test_weight_zero_is_the_primary_and_weight_one_is_persistence_exactly(papi) -> None:
-    plain = fit_forecast(papi, 2021)
+    plain = fit_forecast(papi, 2021, spec=PanelSpec())
     one = fit_forecast(papi, 2021, spec=PanelSpec(persistence_weight=1.0))
     shocks = plain.draw_shocks(3000, 7)
     np.testing.assert_array_equal(
@@ -70,7 +70,7 @@ def test_weight_zero_is_the_primary_and_weight_one_is_persistence_exactly(papi) 
 
 
 def test_a_draw_comes_whole_from_one_member_in_the_share_w(papi) -> None:
-    plain = fit_forecast(papi, 2021)
+    plain = fit_forecast(papi, 2021, spec=PanelSpec())
     pooled = fit_forecast(papi, 2021, spec=PanelSpec(persistence_weight=0.25))
     one = replace(pooled, pool_weight=1.0)
     shocks = plain.draw_shocks(20000, 11)
@@ -147,7 +147,7 @@ def test_rolling_weight_falls_back_with_few_years_and_is_zero_at_a_break(papi) -
     assert "number of dimensions" in brk.assumptions[-1]
     shocks = brk.draw_shocks(500, 1)
     np.testing.assert_array_equal(
-        brk.simulate(shocks=shocks), fit_forecast(papi, 2018).simulate(shocks=shocks)
+        brk.simulate(shocks=shocks), fit_forecast(papi, 2018, spec=PanelSpec()).simulate(shocks=shocks)
     )
 
 
@@ -182,6 +182,18 @@ def test_pool_properties_ordered_reproducible_and_34_units(papi, spec) -> None:
 def test_backtest_reports_the_weight_and_scores_the_pool(papi) -> None:
     res = backtest(papi, [2016, 2017], draws=1000, rng=3, spec=PanelSpec(persistence_weight=0.25))
     assert res.table["pool_weight"].tolist()[:2] == [0.25, 0.25]
-    plain = backtest(papi, [2016, 2017], draws=1000, rng=3)
+    plain = backtest(papi, [2016, 2017], draws=1000, rng=3, spec=PanelSpec())
     assert (plain.table["pool_weight"] == 0).all()
     assert (res.table["qs_persistence"] == plain.table["qs_persistence"]).all()
+
+
+def test_the_shipped_forecaster_is_the_fixed_pool(papi) -> None:
+    # docs/forecast.md §4e: the app and the CLI forecast PAPI with ar1 pooled at w = 0.25
+    fc = fit_forecast(papi, 2021)
+    assert fc.pool_weight == 0.25
+    assert any("persistence" in a for a in fc.assumptions)
+    shocks = fc.draw_shocks(4000, 5)
+    pooled = fc.simulate(shocks=shocks)
+    primary = fit_forecast(papi, 2021, spec=PanelSpec()).simulate(shocks=shocks)
+    same = np.all(pooled == primary, axis=1)
+    assert 0.70 < same.mean() < 0.80
