@@ -65,7 +65,8 @@ def objective_draws(resp: Response, x: np.ndarray, weights: dict[str, float]) ->
 class FreshEstimate:
     """The plan, the optimised allocation, the one at ``B + 1`` and the frontier on fresh draws.
 
-    ``p_both_*`` per index with ``se_*`` (``sqrt(p(1 − p)/n)``); objectives ``J = Σ w_I P_I`` with
+    ``p_both_*`` per index with ``se_*`` (``sqrt(p(1 − p)/n)``) and ``se_change`` the paired error
+    of each index's change (optimised − plan); objectives ``J = Σ w_I P_I`` with
     their errors; ``gain`` (optimised − plan) and ``marginal_value`` (``B + 1`` − ``B``) with
     paired errors on the fresh draws; ``frontier`` rows ``budget``, ``p_both`` (fresh ``J``), ``se``.
     """
@@ -77,6 +78,7 @@ class FreshEstimate:
     se_plan: dict[str, float]
     p_both_optimised: dict[str, float]
     se_optimised: dict[str, float]
+    se_change: dict[str, float]
     objective_plan: float
     se_objective_plan: float
     objective_optimised: float
@@ -96,6 +98,7 @@ class FreshEstimate:
             "se_plan": self.se_plan,
             "p_both_optimised": self.p_both_optimised,
             "se_optimised": self.se_optimised,
+            "se_change": self.se_change,
             "objective_plan": self.objective_plan,
             "se_objective_plan": self.se_objective_plan,
             "objective_optimised": self.objective_optimised,
@@ -145,6 +148,7 @@ def reestimate(
         se_plan={i: mc_se(p, n) for i, p in p_plan.items()},
         p_both_optimised=p_opt,
         se_optimised={i: mc_se(p, n) for i, p in p_opt.items()},
+        se_change={i: draws_se(h_opt[i].astype(float) - h_plan[i]) for i in weights},
         objective_plan=float(j_plan.mean()),
         se_objective_plan=draws_se(j_plan),
         objective_optimised=float(j_opt.mean()),

@@ -280,8 +280,8 @@ def goal_seek(
 ) -> GoalSeekResult:
     """What it takes to reach ``P(both) ≥ q``: a uniform rise, or one group alone.
 
-    ``q`` is one wanted probability for every index or ``{index: q}`` (``q`` of the result is
-    then that dict).
+    ``q`` is one wanted probability for every index, or ``{index: q}`` for those indices only
+    (``q`` of the result is then that dict).
 
     Notes
     -----
@@ -293,16 +293,16 @@ def goal_seek(
     """
     resp = _response(engine, unc, scenario, response)
     wanted = dict(q) if isinstance(q, dict) else {i: q for i in resp.index_ids}
-    for i in resp.index_ids:
-        if i not in wanted:
-            raise InputError(f"q.{i}", "no wanted probability for this index")
-        if not 0 < wanted[i] < 1:
-            raise InputError("q", f"{wanted[i]} must be a probability strictly between 0 and 1")
+    for i, qi in wanted.items():
+        if i not in resp.index_ids:
+            raise InputError(f"q.{i}", f"the plan has no index {i!r} (it has {', '.join(resp.index_ids)})")
+        if not 0 < qi < 1:
+            raise InputError("q", f"{qi} must be a probability strictly between 0 and 1")
     x0 = resp.planned
     point = resp.at(x0)
     names = {(i, g.id): g for i, p in scenario.indices.items() for g in p.groups}
     plan_p, uniform, by_group = {}, {}, {}
-    for i in resp.index_ids:
+    for i in (i for i in resp.index_ids if i in wanted):
         qi, tau = wanted[i], resp.threshold(i)
         own = np.flatnonzero([k[0] == i for k in resp.keys])
         plan_p[i] = float((point.score(i) >= tau).mean())
