@@ -176,15 +176,18 @@ def _fill(p: _Problem, d: np.ndarray) -> np.ndarray:
         if not ok.any():
             return d
         gains = _gains(p, margins) - value
-        near = sum(
-            w * (s * (np.exp(-0.5 * (m / _sd(m)) ** 2) * (m < 0))[:, None]).mean(axis=0)
-            for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
-            if m.size
-        )
         per_cost = np.maximum(add, 1e-12)
         key = np.where(ok, gains / per_cost, -np.inf)
         tied = ok & (key >= key.max() - 1e-15)
-        j = int(np.argmax(np.where(tied, near / per_cost, -np.inf)))
+        if np.count_nonzero(tied) == 1:  # no tie to break
+            j = int(np.argmax(tied))
+        else:
+            near = sum(
+                w * (s * (np.exp(-0.5 * (m / _sd(m)) ** 2) * (m < 0))[:, None]).mean(axis=0)
+                for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
+                if m.size
+            )
+            j = int(np.argmax(np.where(tied, near / per_cost, -np.inf)))
         d[j] += STEP
         margins = [m + STEP * s[:, j] for m, s in zip(margins, p.slopes, strict=True)]
         value += float(gains[j])
