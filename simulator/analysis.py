@@ -76,7 +76,7 @@ def _response(engine: Engine, unc: Uncertainties, scenario: Scenario, response: 
 def _figures(resp: Response, y: np.ndarray, i: str) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     h = resp.hits(y, i)
     fig = {f"p_{k}": float(v.mean()) for k, v in h.items()}
-    fig["expected_rank"] = float(resp.rank(y, i).mean())
+    fig["expected_rank"] = resp.mean_rank(y, i)
     fig["se_p_both"] = mc_se(fig["p_both"], resp.draws)
     return fig, h
 

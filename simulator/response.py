@@ -154,6 +154,11 @@ class Response:
         """Competition rank of focal scores ``y`` among the frozen peers."""
         return 1 + (self.baselines[index_id].peers > y[:, None]).sum(axis=1)
 
+    def mean_rank(self, y: np.ndarray, index_id: str) -> float:
+        """Expected rank of focal scores ``y``: ``mean(rank(y))``, counted without a per-draw array."""
+        above = np.count_nonzero(self.baselines[index_id].peers > y[:, None])
+        return float((y.size + above) / y.size)
+
     def p_both(self, x: np.ndarray, index_id: str) -> float:
         return float((self.score(x, index_id) >= self.threshold(index_id)).mean())
 

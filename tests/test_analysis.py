@@ -256,6 +256,7 @@ def test_moving_a_few_levers_equals_the_full_score(engine: Engine, plan: Scenari
     rows = np.flatnonzero(rng.uniform(size=DRAWS) < 0.4)
     for i in resp.index_ids:
         assert np.array_equal(point.score(i), resp.score(x, i))
+        assert resp.mean_rank(point.score(i), i) == resp.rank(point.score(i), i).mean()
         for positions in ([0], sipas[:2], [len(resp.keys) - 1], list(range(len(resp.keys)))):
             values = rng.uniform(0, 1, len(positions))
             moved = x.copy()
