@@ -89,13 +89,21 @@ def _sobol(record: str, plan_toml: str, seed: int, _engine: Engine, _scenario: S
     return {"draws": res.draws, "seed": res.seed, "rows": res.to_frame().to_dict("records")}
 
 
+NBSP = "\u00a0"
+
+
+def _pe(p: float, se: float, lang: str) -> str:
+    """``prob_with_error`` with non-breaking spaces: the figure and its ± never split across lines."""
+    return prob_with_error(p, se, lang).replace(" ", NBSP)
+
+
 def _signed(x: float, digits: int, lang: str) -> str:
     return ("+" if x > 0 else "") + number(x, digits, lang)
 
 
 def _change(d: float, se: float, lang: str) -> str:
     """A change in points with its paired error: ``+0,5 ± 0,1``."""
-    return f"{_signed(100 * d, 1, lang)} ± {number(100 * se, 1, lang)}"
+    return f"{_signed(100 * d, 1, lang)}{NBSP}±{NBSP}{number(100 * se, 1, lang)}"
 
 
 def _name(row: dict, lang: str) -> str:
@@ -132,7 +140,7 @@ def _render_tornado(ev: Evaluation, lang: str, plan_toml: str) -> None:
     down, up = tr("dec_down", lang, step=step), tr("dec_up", lang, step=step)
     for index_id, item in torn["indices"].items():
         plan = item["plan"]
-        head = prob_with_error(plan["p_both"], plan["se_p_both"], lang)
+        head = _pe(plan["p_both"], plan["se_p_both"], lang)
         st.markdown(tr("dec_index_head", lang, index=t(index_id, lang), p=head))
         rows, bars = [], []
         for r in item["tornado"]:
@@ -151,12 +159,12 @@ def _render_tornado(ev: Evaluation, lang: str, plan_toml: str) -> None:
                         "hi": 100 * (d + se),
                     }
                 )
-                p = percent(r[f"p_both_{side}"], 1, lang)
+                p = percent(r[f"p_both_{side}"], 1, lang).replace(" ", NBSP)
                 cells[title] = f"{p} ({_change(d, se, lang)})"
             swing = (
                 f"{number(100 * r['swing_p_both'], 1, lang)} ± {number(100 * r['se_swing_p_both'], 1, lang)}"
             )
-            rows.append({tr("dec_group", lang): label, **cells, tr("dec_swing", lang): swing})
+            rows.append({tr("dec_group", lang): plain(label), **cells, tr("dec_swing", lang): swing})
         order = list(dict.fromkeys(b["group"] for b in bars))
         frame = pd.DataFrame(bars)
         y = alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=520))
@@ -173,15 +181,15 @@ def _render_tornado(ev: Evaluation, lang: str, plan_toml: str) -> None:
         whiskers = alt.Chart(frame).mark_rule(color="black").encode(y=y, x="lo:Q", x2="hi:Q")
         layered = finish(chart + whiskers, lang, False, 24 * len(order)).properties(height=alt.Step(24))
         st.altair_chart(layered, width="stretch")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.table(pd.DataFrame(rows), hide_index=True)
         b = item["brackets"]
         st.caption(
             tr(
                 "dec_brackets",
                 lang,
-                all=prob_with_error(b["all_done"]["p_both"], b["all_done"]["se_p_both"], lang),
+                all=_pe(b["all_done"]["p_both"], b["all_done"]["se_p_both"], lang),
                 d_all=_change(b["all_done"]["delta_p_both"], b["all_done"]["se_delta_p_both"], lang),
-                bau=prob_with_error(b["bau_only"]["p_both"], b["bau_only"]["se_p_both"], lang),
+                bau=_pe(b["bau_only"]["p_both"], b["bau_only"]["se_p_both"], lang),
                 d_bau=_change(b["bau_only"]["delta_p_both"], b["bau_only"]["se_delta_p_both"], lang),
             )
         )
@@ -250,8 +258,8 @@ def _render_goal(ev: Evaluation, lang: str, plan_toml: str) -> None:
             tr(
                 "dec_goal_range",
                 lang,
-                plan=prob_with_error(span["p_both_plan"], span["se_plan"], lang),
-                best=prob_with_error(span["best_p_both"], span["se_best"], lang),
+                plan=_pe(span["p_both_plan"], span["se_plan"], lang),
+                best=_pe(span["best_p_both"], span["se_best"], lang),
             )
         )
         wanted[index_id] = _wanted(ev, lang, index_id, span)
@@ -264,16 +272,16 @@ def _goal_answer(ev: Evaluation, lang: str, plan_toml: str, index_id: str, wante
     item = goal["indices"][index_id]
     u = item["uniform"]
     if u["reachable"] and u["delta"] == 0:
-        text = tr("dec_already", lang, p=prob_with_error(u["p_both"], u["se"], lang))
+        text = tr("dec_already", lang, p=_pe(u["p_both"], u["se"], lang))
     elif u["reachable"]:
         text = tr(
             "dec_uniform_ok",
             lang,
             d=number(100 * u["delta"], 1, lang),
-            p=prob_with_error(u["p_both"], u["se"], lang),
+            p=_pe(u["p_both"], u["se"], lang),
         )
     else:
-        text = tr("dec_not_reachable", lang, p=prob_with_error(u["best_p_both"], u["se_best"], lang))
+        text = tr("dec_not_reachable", lang, p=_pe(u["best_p_both"], u["se_best"], lang))
     st.markdown(text)
     rows = []
     for r in item["by_group"]:
@@ -281,17 +289,15 @@ def _goal_answer(ev: Evaluation, lang: str, plan_toml: str, index_id: str, wante
             continue
         rows.append(
             {
-                tr("dec_group", lang): _name(r, lang),
-                tr("dec_planned", lang): percent(r["planned"], 0, lang),
+                tr("dec_group", lang): plain(_name(r, lang)),
+                tr("dec_planned", lang): percent(r["planned"], 0, lang).replace(" ", NBSP),
                 tr("dec_level_needed", lang): (
-                    percent(r["level"], 1, lang)
-                    if r["reachable"]
-                    else tr("dec_no", lang, p=prob_with_error(r["best_p_both"], r["se_best"], lang))
+                    percent(r["level"], 1, lang).replace(" ", NBSP) if r["reachable"] else tr("dec_no", lang)
                 ),
-                tr("dec_p_there", lang): prob_with_error(r["p_both"], r["se"], lang),
+                tr("dec_p_there", lang): _pe(r["p_both"], r["se"], lang),
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows), hide_index=True)
 
 
 # ---- budget optimiser ------------------------------------------------------------------------
@@ -337,7 +343,7 @@ def _render_optimiser(ev: Evaluation, lang: str, plan_toml: str) -> None:
         change = p - fresh["p_both_plan"][index_id]
         col.metric(
             t(index_id, lang),
-            prob_with_error(p, se, lang),
+            _pe(p, se, lang),
             delta=tr(
                 "dec_change",
                 lang,
@@ -346,16 +352,15 @@ def _render_optimiser(ev: Evaluation, lang: str, plan_toml: str) -> None:
             ),
         )
     plan_p = " · ".join(
-        f"{t(i, lang)} {prob_with_error(p, fresh['se_plan'][i], lang)}"
-        for i, p in fresh["p_both_plan"].items()
+        f"{t(i, lang)} {_pe(p, fresh['se_plan'][i], lang)}" for i, p in fresh["p_both_plan"].items()
     )
     st.caption(tr("dec_p_plan", lang, values=plan_p))
     st.caption(
         tr(
             "dec_objective_line",
             lang,
-            plan=prob_with_error(fresh["objective_plan"], fresh["se_objective_plan"], lang),
-            opt=prob_with_error(fresh["objective_optimised"], fresh["se_objective_optimised"], lang),
+            plan=_pe(fresh["objective_plan"], fresh["se_objective_plan"], lang),
+            opt=_pe(fresh["objective_optimised"], fresh["se_objective_optimised"], lang),
             gain=_signed(100 * fresh["gain"], 1, lang),
             se=number(100 * fresh["se_gain"], 1, lang),
             sel=percent(opt["objective_optimised"], 1, lang),
@@ -401,13 +406,13 @@ def _allocation_table(opt: dict, scenario: Scenario, lang: str) -> None:
             rows.append(
                 {
                     t("index", lang): t(index_id, lang),
-                    tr("dec_group", lang): g.name_vi if lang == "vi" else g.name_en,
-                    tr("dec_plan_level", lang): percent(g.planned, 1, lang),
-                    tr("dec_opt_level", lang): percent(levels[g.id], 1, lang),
+                    tr("dec_group", lang): plain(g.name_vi if lang == "vi" else g.name_en),
+                    tr("dec_plan_level", lang): percent(g.planned, 1, lang).replace(" ", NBSP),
+                    tr("dec_opt_level", lang): percent(levels[g.id], 1, lang).replace(" ", NBSP),
                     tr("dec_cost", lang): number(float(g.cost(levels[g.id])), 2, lang),
                 }
             )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows), hide_index=True)
 
 
 def _frontier_chart(rows: list[dict[str, Any]], budget: float, currency: str, lang: str) -> None:
@@ -464,7 +469,7 @@ def _render_sobol(ev: Evaluation, lang: str, plan_toml: str) -> None:
                 tr("dec_total", lang): [cell(*v) for v in part[["total", "total_lo", "total_hi"]].to_numpy()],
             }
         )
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.table(table, hide_index=True)
         bars = pd.concat(
             [
                 pd.DataFrame(

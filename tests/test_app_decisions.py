@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.decisions_tab import SOBOL_BOOT, SOBOL_DRAWS, default_q
+from app.decisions_tab import NBSP, SOBOL_BOOT, SOBOL_DRAWS, default_q
 from app.i18n import tr
 from simulator.analysis import SOURCES, goal_seek, reach, sobol, tornado
 from simulator.engine import Engine
@@ -58,7 +58,12 @@ def session(tmp_path, monkeypatch):
 
 
 def _texts(at) -> str:
-    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    """Every line of text, with the non-breaking spaces that keep a figure and its ± together as spaces."""
+    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption]).replace(NBSP, " ")
+
+
+def _tables(at) -> list:
+    return [d.value.map(lambda v: v.replace(NBSP, " ") if isinstance(v, str) else v) for d in at.table]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -67,7 +72,7 @@ def test_tornado_rows_show_the_librarys_figures_with_their_errors(session, libra
     at = session(lang, "dec_tab_tornado")
     torn = tornado(engine, unc, plan).to_dict()["indices"]
     text = _texts(at)
-    tables = [d.value for d in at.dataframe]
+    tables = _tables(at)
     assert len(tables) == 3
     for (index_id, item), table in zip(torn.items(), tables, strict=True):
         head = prob_with_error(item["plan"]["p_both"], item["plan"]["se_p_both"], lang)
@@ -93,7 +98,7 @@ def test_goal_seek_default_is_reachable_and_shown_with_errors(session, library):
     plan, engine, unc = library
     at = session("vi", "dec_tab_goal")
     spans = reach(engine, unc, plan)
-    lines = [m.value for m in at.markdown]
+    lines = [m.value.replace(NBSP, " ") for m in at.markdown]
     for index_id, span in spans.items():
         q = default_q(span["p_both_plan"], span["best_p_both"])
         assert at.slider(key=f"w:goal_q:{index_id}").value == q
@@ -114,6 +119,7 @@ def test_goal_seek_default_is_reachable_and_shown_with_errors(session, library):
     at.slider(key="w:goal_q:papi").set_value(99).run()
     assert at.slider(key="w:goal_q:papi").value == 99
     assert any(v.startswith("Không đạt được") for v in (m.value for m in at.markdown))
+    assert all("±" in row.iloc[-1] for table in _tables(at) for _, row in table.iterrows())
 
 
 def test_default_q_known_cases():
@@ -134,12 +140,12 @@ def test_optimiser_shows_fresh_figures_with_errors(session, library):
     metrics = {m.label: m for m in at.metric}
     for index_id, p in fresh["p_both_optimised"].items():
         m = metrics[t(index_id, "vi")]
-        assert m.value == prob_with_error(p, fresh["se_optimised"][index_id], "vi")
+        assert m.value.replace(NBSP, " ") == prob_with_error(p, fresh["se_optimised"][index_id], "vi")
         assert f"± {number(100 * fresh['se_change'][index_id], 1, 'vi')} điểm %" in m.delta
         assert prob_with_error(fresh["p_both_plan"][index_id], fresh["se_plan"][index_id], "vi") in text
     assert f"± {number(100 * fresh['se_marginal'], 2, 'vi')} điểm %" in text
     assert percent(opt["objective_optimised"], 1, "vi") in text  # the selection's own (optimistic) figure
-    allocation = at.dataframe[-1].value
+    allocation = _tables(at)[-1]
     expected = [
         percent(opt["allocation"][i][g.id], 1, "vi") for i, p in plan.indices.items() for g in p.groups
     ]
@@ -150,11 +156,11 @@ def test_optimiser_shows_fresh_figures_with_errors(session, library):
 def test_sobol_table_on_demand(session, library, lang):
     plan, engine, _ = library
     at = session(lang, "dec_tab_sobol")
-    assert not at.dataframe  # nothing computed before the button
+    assert not at.table  # nothing computed before the button
     at.button(key="dec_sobol_go").click().run()
     assert not at.exception and not at.error
     res = sobol(engine, plan, draws=SOBOL_DRAWS, rng=SEED, n_boot=SOBOL_BOOT)
-    tables = [d.value for d in at.dataframe]
+    tables = _tables(at)
     assert len(tables) == 3
     for index_id, table in zip(plan.indices, tables, strict=True):
         names = {tr(f"dec_src_{s}", lang): s for s in SOURCES}

@@ -58,9 +58,9 @@ def _decisions_p_both(at) -> dict[str, str]:
     """``{index heading: 'P(both) as shown'}`` from the Decisions tab's tornado headings."""
     out = {}
     for m in at.markdown:
-        found = re.match(r"\*\*(.+)\*\* — P\(đạt cả hai\): (.+) ± ", m.value)
+        found = re.match(r"\*\*(.+)\*\* — P\(đạt cả hai\): (.+?)\s±\s", m.value)
         if found:
-            out[found.group(1)] = found.group(2)
+            out[found.group(1)] = found.group(2).replace("\u00a0", " ")
     return out
 
 
