@@ -30,9 +30,20 @@ from simulator.scenario import Scenario
 
 
 def _paired_se(a: np.ndarray, b: np.ndarray) -> float:
-    """MC standard error of ``mean(a) − mean(b)`` on common draws."""
+    """MC standard error of ``mean(a) − mean(b)`` on common draws: ``sd(a − b)/√n``.
+
+    For indicators (booleans) ``d = a − b ∈ {−1, 0, 1}``, so the variance comes from two counts:
+    ``(n₊ + n₋ − n·mean²)/(n − 1)`` with ``mean = (n₊ − n₋)/n``.
+    """
+    n = a.size
+    if n < 2:
+        return float("nan")
+    if a.dtype == bool and b.dtype == bool:
+        up, down = np.count_nonzero(a & ~b), np.count_nonzero(b & ~a)
+        mean = (up - down) / n
+        return float(np.sqrt(max(up + down - n * mean * mean, 0.0) / (n - 1) / n))
     d = a.astype(float) - b.astype(float)
-    return float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("nan")
+    return float(d.std(ddof=1) / np.sqrt(n))
 
 
 @dataclass(frozen=True)

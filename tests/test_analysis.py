@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator.analysis import SOURCES, _indices, _mix, goal_seek, reach, sobol, tornado
+from simulator.analysis import SOURCES, _indices, _mix, _paired_se, goal_seek, reach, sobol, tornado
 from simulator.engine import Engine
 from simulator.errors import InputError
 from simulator.response import Response, levels_dict, lever_vector
@@ -244,6 +244,14 @@ def test_swing_error_is_the_spread_of_the_swing_across_seeds(engine: Engine, pla
     assert 0.65 < float(np.mean(se_swing)) / sd_swing < 1.35
     assert 0.65 < float(np.mean(se_up)) / sd_up < 1.35
     assert float(np.mean(unpaired)) > 2.5 * sd_swing
+
+
+def test_paired_error_of_indicators_from_counts() -> None:
+    rng = np.random.default_rng(2)
+    a, b = rng.uniform(size=5000) < 0.3, rng.uniform(size=5000) < 0.35
+    d = a.astype(float) - b.astype(float)
+    assert _paired_se(a, b) == pytest.approx(d.std(ddof=1) / np.sqrt(d.size), rel=1e-12)
+    assert _paired_se(a, a) == 0.0
 
 
 def test_moving_a_few_levers_equals_the_full_score(engine: Engine, plan: Scenario) -> None:
