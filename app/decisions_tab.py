@@ -1,15 +1,20 @@
-"""The "Quyết định / Decisions" tab: tornado, goal seek, budget optimiser and frontier.
+"""The "Quyết định / Decisions" tab: tornado, goal seek, budget optimiser and frontier, Sobol indices.
 
-Wiring only: each heavy call is one library call wrapped in ``st.cache_data``, keyed on the
-session's draws record (``Evaluation.key``: plan structure, uploaded tables, draws, seed) and the
-plan's full TOML text, so no session sees another's results. Every analysis runs on the overview's
-own draws (``Evaluation.unc``), so the optimiser's P(plan) is the overview's P(both). The maths lives
-in ``simulator.analysis`` and ``simulator.optimize``. The app calls :func:`render` in its tab.
+Wiring only. Four sub-tabs, each computed when it is opened (lazy ``st.tabs``), so the tab's first
+open runs the tornado alone. Each heavy call is one library call wrapped in ``st.cache_data``, keyed
+on the session's draws record (``Evaluation.key``: plan structure, uploaded tables, draws, seed) and
+the plan's full TOML text (levels, targets, every assumption), so no session sees another's results;
+the caches are bounded (``max_entries``, ``ttl``). Every analysis runs on the overview's own draws
+(``Evaluation.unc``), so the tornado's P(plan) is the overview's P(both); the optimiser chooses on
+them too and shows its figures re-estimated on fresh draws (:mod:`simulator.allocation`). Every
+probability is shown with its Monte Carlo error. The maths lives in ``simulator.analysis``,
+``simulator.optimize`` and ``simulator.allocation``. The app calls :func:`render` in its tab.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import altair as alt
@@ -17,146 +22,88 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import fields, state
+from app import fields
 from app.charts import finish
+from app.i18n import tr
 from app.numbers import typed
 from app.state import CACHE_TTL, Evaluation
 from app.text import plain
-from simulator.analysis import goal_seek, tornado
+from simulator.analysis import SOURCES, goal_seek, reach, sobol, tornado
 from simulator.engine import Engine, Uncertainties
 from simulator.labels import number, percent, prob_with_error, t
 from simulator.optimize import optimise
-from simulator.outcomes import mc_se
 from simulator.response import Response
 from simulator.scenario import Scenario
 
-TEXT: dict[str, dict[str, str]] = {
-    "tornado": {"vi": "Mỗi nhóm nhiệm vụ đáng giá bao nhiêu?", "en": "What is each task group worth?"},
-    "tornado_help": {
-        "vi": "Thay đổi P(đạt cả hai mục tiêu) khi mức hoàn thành của một nhóm giảm/tăng {step} điểm % "
-        "(các nhóm khác giữ theo kế hoạch), trên cùng các lần mô phỏng.",
-        "en": "Change in P(both targets) when one group's completion moves {step} points down/up "
-        "(the others as planned), on the same draws.",
-    },
-    "down": {"vi": "Giảm", "en": "Down"},
-    "up": {"vi": "Tăng", "en": "Up"},
-    "delta_p": {"vi": "Thay đổi P(đạt cả hai), điểm %", "en": "Change in P(both), points"},
-    "group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
-    "brackets": {
-        "vi": "Hai cận: tất cả nhóm hoàn thành 100 %: {all}; chỉ như hiện trạng: {bau}.",
-        "en": "Brackets: every group 100 % done: {all}; nothing beyond BAU: {bau}.",
-    },
-    "goal": {"vi": "Cần làm bao nhiêu để đạt?", "en": "What does it take?"},
-    "goal_q": {"vi": "Xác suất mong muốn đạt cả hai mục tiêu", "en": "Wanted probability of both targets"},
-    "goal_q_help": {
-        "vi": "Mặc định {q} %: mức cao nhất (bội số của 5) mà mọi chỉ số đều đạt được khi các nhóm "
-        "của chỉ số đó hoàn thành 100 %.",
-        "en": "Default {q} %: the highest multiple of 5 that every index can reach with its own groups "
-        "at 100 %.",
-    },
-    "uniform_ok": {
-        "vi": "Tăng đều mọi nhóm thêm {d} điểm % so với kế hoạch → P = {p}.",
-        "en": "Raise every group {d} points over the plan → P = {p}.",
-    },
-    "already": {"vi": "Kế hoạch hiện tại đã đạt: P = {p}.", "en": "The plan already reaches it: P = {p}."},
-    "not_reachable": {
-        "vi": "Không đạt được bằng các nhóm nhiệm vụ này; cao nhất P = {p} (mọi nhóm 100 %).",
-        "en": "Not reachable by these levers; the best is P = {p} (every group at 100 %).",
-    },
-    "level_needed": {"vi": "Mức cần (một mình nhóm này)", "en": "Level needed (this group alone)"},
-    "planned": {"vi": "Kế hoạch", "en": "Planned"},
-    "no": {"vi": "không đạt (tối đa {p})", "en": "not reachable (best {p})"},
-    "budget": {"vi": "Ngân sách", "en": "Budget"},
-    "budget_help": {
-        "vi": "Từ 0 đến {hi} (chi phí khi mọi nhóm hoàn thành 100 %). Gõ 54,5 hoặc 54.5.",
-        "en": "From 0 to {hi} (the cost of every group at 100 %). Type 54.5 or 54,5.",
-    },
-    "optimise": {"vi": "Phân bổ ngân sách tốt nhất", "en": "Where money goes furthest"},
-    "opt_note": {
-        "vi": "Tối ưu trên {n} lần mô phỏng; sai số Monte Carlo của xác suất ≈ ± {se} điểm %.",
-        "en": "Optimised on {n} draws; Monte Carlo error of the probabilities ≈ ± {se} points.",
-    },
-    "plan_level": {"vi": "Kế hoạch", "en": "Plan"},
-    "opt_level": {"vi": "Tối ưu", "en": "Optimised"},
-    "cost": {"vi": "Chi phí", "en": "Cost"},
-    "p_plan": {
-        "vi": "P(đạt cả hai) theo kế hoạch, trên cùng bộ số ngẫu nhiên với Tổng quan: {values}.",
-        "en": "P(both) of the plan, on the Overview's own draws: {values}.",
-    },
-    "p_opt": {"vi": "P(đạt cả hai) sau tối ưu", "en": "P(both), optimised"},
-    "marginal": {
-        "vi": "Thêm 1 {cur} ngân sách: mục tiêu chung tăng {d} điểm %.",
-        "en": "One more {cur} of budget: the objective rises {d} points.",
-    },
-    "frontier": {
-        "vi": "Đường biên hiệu quả: ngân sách → xác suất tốt nhất",
-        "en": "Efficient frontier: budget → best probability",
-    },
-    "objective": {"vi": "P(đạt cả hai), trung bình có trọng số", "en": "P(both), weighted mean"},
-}
+SUBTABS = ("dec_tab_tornado", "dec_tab_goal", "dec_tab_budget", "dec_tab_sobol")
+SOBOL_DRAWS = 4000  # the Sobol design costs 8 engine runs of this many draws (a few seconds)
+SOBOL_BOOT = 200
+FRONTIER_POINTS = 9
 
 
-def tr(key: str, lang: str, **kw: Any) -> str:
-    entry = TEXT[key]
-    return entry.get(lang, entry["en"]).format(**kw)
+@st.cache_resource(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
+def _response(
+    record: str, plan_toml: str, _engine: Engine, _scenario: Scenario, _unc: Uncertainties
+) -> Response:
+    """The CRN response of the plan on the session's record (``record`` names the record object)."""
+    return Response.build(_engine, _unc, _scenario)
+
+
+def _resp(ev: Evaluation, plan_toml: str) -> Response:
+    # the response refers to the very record it was built on: key it on that object too
+    return _response(f"{ev.key}|{id(ev.unc)}", plan_toml, ev.engine, ev.scenario, ev.unc)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=CACHE_TTL)
-def _analyses(
-    draws_key: str,
-    plan_toml: str,
-    q: float,
-    _engine: Engine,
-    _scenario: Scenario,
-    _unc: Uncertainties,
-) -> tuple[dict, dict]:
-    resp = Response.build(_engine, _unc, _scenario)
-    return (
-        tornado(_engine, _unc, _scenario, response=resp).to_dict(),
-        goal_seek(_engine, _unc, _scenario, q=q, response=resp).to_dict(),
-    )
+def _tornado(record: str, plan_toml: str, _ev: Evaluation) -> dict:
+    return tornado(_ev.engine, _ev.unc, _ev.scenario, response=_resp(_ev, plan_toml)).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=CACHE_TTL)
-def _optimised(
-    draws_key: str, plan_toml: str, budget: float, _engine: Engine, _scenario: Scenario, _unc: Uncertainties
-) -> dict:
-    return optimise(_engine, _unc, _scenario, budget=budget).to_dict()
+def _reach(record: str, plan_toml: str, _ev: Evaluation) -> dict:
+    return reach(_ev.engine, _ev.unc, _ev.scenario, response=_resp(_ev, plan_toml))
 
 
-def reachable_q(best: float) -> int:
-    """The default wanted probability, in percent: the highest multiple of 5 below ``best`` (5..95).
-
-    ``best`` is the lowest, over the indices, of P(both) with every group at 100 %: at this default
-    every index's goal seek has an answer (unless even 5 % is out of reach).
-    """
-    return int(min(95, max(5, 5 * np.floor((100 * best - 1e-6) / 5))))
+@st.cache_data(show_spinner=False, max_entries=64, ttl=CACHE_TTL)
+def _goal(record: str, plan_toml: str, index_id: str, q: float, _ev: Evaluation) -> dict:
+    return goal_seek(
+        _ev.engine, _ev.unc, _ev.scenario, q={index_id: q}, response=_resp(_ev, plan_toml)
+    ).to_dict()
 
 
-def _goal_q(ev: Evaluation, lang: str) -> float:
-    ss = st.session_state
-    # goal seek raises one index's own groups: its best is that index's groups at 100 %, the rest as planned
-    best = [
-        state.run_other(ev, ev.scenario.with_levels({i: {g.id: 1.0 for g in p.groups}})).indices[i].p_both
-        for i, p in ev.scenario.indices.items()
-    ]
-    default = reachable_q(min(best))
-    kept = ss.get("goal_q")  # (draws record, percent): the user's pick holds while levers move
-    wanted = kept[1] if kept and kept[0] == ev.key else default
-    ss["goal_q"] = (ev.key, wanted)
-    ss["w:goal_q"] = wanted
-    st.slider(
-        tr("goal_q", lang),
-        5,
-        95,
-        step=5,
-        format="%d %%",
-        key="w:goal_q",
-        on_change=fields.cb_goal_q,
-        args=(ev.key,),
-        help=tr("goal_q_help", lang, q=default),
-    )
-    return wanted / 100
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL)
+def _optimised(record: str, plan_toml: str, budget: float, _ev: Evaluation) -> dict:
+    return optimise(
+        _ev.engine,
+        _ev.unc,
+        _ev.scenario,
+        budget=budget,
+        frontier_points=FRONTIER_POINTS,
+        response=_resp(_ev, plan_toml),
+    ).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=CACHE_TTL)
+def _sobol(record: str, plan_toml: str, seed: int, _engine: Engine, _scenario: Scenario) -> dict:
+    res = sobol(_engine, _scenario, draws=SOBOL_DRAWS, rng=seed, n_boot=SOBOL_BOOT)
+    return {"draws": res.draws, "seed": res.seed, "rows": res.to_frame().to_dict("records")}
+
+
+NBSP = "\u00a0"
+
+
+def _pe(p: float, se: float, lang: str) -> str:
+    """``prob_with_error`` with non-breaking spaces: the figure and its ± never split across lines."""
+    return prob_with_error(p, se, lang).replace(" ", NBSP)
+
+
+def _signed(x: float, digits: int, lang: str) -> str:
+    return ("+" if x > 0 else "") + number(x, digits, lang)
+
+
+def _change(d: float, se: float, lang: str) -> str:
+    """A change in points with its paired error: ``+0,5 ± 0,1``."""
+    return f"{_signed(100 * d, 1, lang)}{NBSP}±{NBSP}{number(100 * se, 1, lang)}"
 
 
 def _name(row: dict, lang: str) -> str:
@@ -165,139 +112,389 @@ def _name(row: dict, lang: str) -> str:
 
 def render(ev: Evaluation, lang: str) -> None:
     """Draw the Decisions tab for the evaluated plan on its own draws (``ev.unc``)."""
-    engine, scenario, unc = ev.engine, ev.scenario, ev.unc
-    key = scenario.to_toml()
-    q = _goal_q(ev, lang)
+    st.caption(tr("dec_mc_note", lang, draws=number(ev.unc.draws, 0, lang)))
+    tabs = st.tabs([tr(k, lang) for k in SUBTABS], key="dec_tab", on_change="rerun")
+    plan_toml = ev.scenario.to_toml()
+    draw = {
+        "dec_tab_tornado": _render_tornado,
+        "dec_tab_goal": _render_goal,
+        "dec_tab_budget": _render_optimiser,
+        "dec_tab_sobol": _render_sobol,
+    }
+    for key, tab in zip(SUBTABS, tabs, strict=True):
+        if tab.open is False:
+            continue
+        with tab:
+            draw[key](ev, lang, plan_toml)
+
+
+# ---- tornado ---------------------------------------------------------------------------------
+
+
+def _render_tornado(ev: Evaluation, lang: str, plan_toml: str) -> None:
     with st.spinner("…"):
-        torn, goal = _analyses(ev.key, key, q, engine, scenario, unc)
-    st.subheader(tr("tornado", lang))
-    st.caption(tr("tornado_help", lang, step=number(100 * torn["step"], 0, lang)))
+        torn = _tornado(ev.key, plan_toml, ev)
+    step = number(100 * torn["step"], 0, lang)
+    st.subheader(tr("dec_tornado", lang))
+    st.caption(tr("dec_tornado_help", lang, step=step))
+    down, up = tr("dec_down", lang, step=step), tr("dec_up", lang, step=step)
     for index_id, item in torn["indices"].items():
-        st.markdown(
-            f"**{t(index_id, lang)}** — {t('p_both', lang)}: {percent(item['plan']['p_both'], 1, lang)}"
-        )
-        rows = []
+        plan = item["plan"]
+        head = _pe(plan["p_both"], plan["se_p_both"], lang)
+        st.markdown(tr("dec_index_head", lang, index=t(index_id, lang), p=head))
+        rows, bars = [], []
         for r in item["tornado"]:
             label = _name(r, lang) + (
                 "" if r["group_index"] == index_id else f" ({t(r['group_index'], lang)})"
             )
-            rows.append({"group": label, "side": tr("down", lang), "delta": 100 * r["delta_p_both_down"]})
-            rows.append({"group": label, "side": tr("up", lang), "delta": 100 * r["delta_p_both_up"]})
-        order = list(dict.fromkeys(r["group"] for r in rows))
+            cells = {}
+            for side, title in (("down", down), ("up", up)):
+                d, se = r[f"delta_p_both_{side}"], r[f"se_delta_p_both_{side}"]
+                bars.append(
+                    {
+                        "group": label,
+                        "side": title,
+                        "delta": 100 * d,
+                        "lo": 100 * (d - se),
+                        "hi": 100 * (d + se),
+                    }
+                )
+                p = percent(r[f"p_both_{side}"], 1, lang).replace(" ", NBSP)
+                cells[title] = f"{p} ({_change(d, se, lang)})"
+            swing = (
+                f"{number(100 * r['swing_p_both'], 1, lang)} ± {number(100 * r['se_swing_p_both'], 1, lang)}"
+            )
+            rows.append({tr("dec_group", lang): plain(label), **cells, tr("dec_swing", lang): swing})
+        order = list(dict.fromkeys(b["group"] for b in bars))
+        frame = pd.DataFrame(bars)
+        y = alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=520))
         chart = (
-            alt.Chart(pd.DataFrame(rows))
+            alt.Chart(frame)
             .mark_bar()
             .encode(
-                y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=520)),
-                x=alt.X("delta:Q", title=tr("delta_p", lang)),
-                color=alt.Color("side:N", title=None),
+                y=y,
+                x=alt.X("delta:Q", title=tr("dec_delta_p", lang)),
+                color=alt.Color("side:N", title=None, sort=[down, up]),
                 tooltip=["group", "side", alt.Tooltip("delta:Q", format=".2f")],
             )
         )
-        chart = finish(chart, lang, False, 24 * len(order)).properties(height=alt.Step(24))
-        st.altair_chart(chart, width="stretch")
+        whiskers = alt.Chart(frame).mark_rule(color="black").encode(y=y, x="lo:Q", x2="hi:Q")
+        layered = finish(chart + whiskers, lang, False, 24 * len(order)).properties(height=alt.Step(24))
+        st.altair_chart(layered, width="stretch")
+        st.table(pd.DataFrame(rows), hide_index=True)
         b = item["brackets"]
         st.caption(
             tr(
-                "brackets",
+                "dec_brackets",
                 lang,
-                all=percent(b["all_done"]["p_both"], 1, lang),
-                bau=percent(b["bau_only"]["p_both"], 1, lang),
+                all=_pe(b["all_done"]["p_both"], b["all_done"]["se_p_both"], lang),
+                d_all=_change(b["all_done"]["delta_p_both"], b["all_done"]["se_delta_p_both"], lang),
+                bau=_pe(b["bau_only"]["p_both"], b["bau_only"]["se_p_both"], lang),
+                d_bau=_change(b["bau_only"]["delta_p_both"], b["bau_only"]["se_delta_p_both"], lang),
             )
         )
-    st.subheader(tr("goal", lang))
 
-    def pe(p: float) -> str:  # a probability with its Monte Carlo error
-        return prob_with_error(p, mc_se(p, unc.draws), lang)
 
-    for index_id, item in goal["indices"].items():
-        u = item["uniform"]
-        if u["reachable"] and u["delta"] == 0:
-            text = tr("already", lang, p=pe(u["p_both"]))
-        elif u["reachable"]:
-            text = tr("uniform_ok", lang, d=number(100 * u["delta"], 1, lang), p=pe(u["p_both"]))
-        else:
-            text = tr("not_reachable", lang, p=pe(u["best_p_both"]))
-        st.markdown(f"**{t(index_id, lang)}**: {text}")
-        table = pd.DataFrame(
-            [
-                {
-                    tr("group", lang): _name(r, lang),
-                    tr("planned", lang): percent(r["planned"], 0, lang),
-                    tr("level_needed", lang): (
-                        percent(r["level"], 1, lang)
-                        if r["reachable"]
-                        else tr("no", lang, p=pe(r["best_p_both"]))
-                    ),
-                }
-                for r in item["by_group"]
-                if r["group_index"] == index_id
-            ]
+# ---- goal seek -------------------------------------------------------------------------------
+
+
+def default_q(plan: float, best: float) -> int:
+    """The default wanted probability of an index, in whole percent (1..99), that can be reached.
+
+    Halfway between the plan's ``P(both)`` and the best its groups reach (``best``), so the answer
+    says how far to go; if no whole percent lies strictly above the plan and within reach, the
+    best's own whole percent (the plan already reaches it).
+    """
+    lo, hi = math.floor(100 * plan + 1e-9) + 1, math.floor(100 * best + 1e-9)
+    q = (lo + hi + 1) // 2 if lo <= hi else hi
+    return int(min(99, max(1, q)))
+
+
+def _cb_goal_q(record: str, index_id: str) -> None:
+    ss = st.session_state
+    kept = ss.get("goal_qs")
+    picks = dict(kept[1]) if kept and kept[0] == record else {}
+    picks[index_id] = int(ss[f"w:goal_q:{index_id}"])
+    ss["goal_qs"] = (record, picks)
+
+
+def _wanted(ev: Evaluation, lang: str, index_id: str, span: dict) -> int:
+    """The slider of one index's wanted probability; the user's pick holds while the levers move."""
+    ss = st.session_state
+    default = default_q(span["p_both_plan"], span["best_p_both"])
+    kept = ss.get("goal_qs")
+    picks = kept[1] if kept and kept[0] == ev.key else {}
+    wanted = int(picks.get(index_id, default))
+    ss[f"w:goal_q:{index_id}"] = wanted
+    st.slider(
+        tr("dec_goal_q", lang, index=t(index_id, lang)),
+        1,
+        99,
+        step=1,
+        format="%d %%",
+        key=f"w:goal_q:{index_id}",
+        on_change=_cb_goal_q,
+        args=(ev.key, index_id),
+        help=tr(
+            "dec_goal_q_help",
+            lang,
+            q=default,
+            plan=percent(span["p_both_plan"], 1, lang),
+            best=percent(span["best_p_both"], 1, lang),
+        ),
+    )
+    return wanted
+
+
+def _render_goal(ev: Evaluation, lang: str, plan_toml: str) -> None:
+    st.subheader(tr("dec_goal", lang))
+    st.caption(tr("dec_goal_help", lang))
+    with st.spinner("…"):
+        spans = _reach(ev.key, plan_toml, ev)
+    wanted = {}
+    for index_id, span in spans.items():
+        st.markdown(f"**{t(index_id, lang)}**")
+        st.caption(
+            tr(
+                "dec_goal_range",
+                lang,
+                plan=_pe(span["p_both_plan"], span["se_plan"], lang),
+                best=_pe(span["best_p_both"], span["se_best"], lang),
+            )
         )
-        st.dataframe(table, hide_index=True, width="stretch")
-    _render_optimiser(ev, lang, key)
+        wanted[index_id] = _wanted(ev, lang, index_id, span)
+        _goal_answer(ev, lang, plan_toml, index_id, wanted)
 
 
-def _render_optimiser(ev: Evaluation, lang: str, key: str) -> None:
-    engine, scenario, unc = ev.engine, ev.scenario, ev.unc
-    st.subheader(tr("optimise", lang))
+def _goal_answer(ev: Evaluation, lang: str, plan_toml: str, index_id: str, wanted: dict[str, int]) -> None:
+    with st.spinner("…"):  # one index at a time: moving one slider recomputes that index alone
+        goal = _goal(ev.key, plan_toml, index_id, wanted[index_id] / 100, ev)
+    item = goal["indices"][index_id]
+    u = item["uniform"]
+    if u["reachable"] and u["delta"] == 0:
+        text = tr("dec_already", lang, p=_pe(u["p_both"], u["se"], lang))
+    elif u["reachable"]:
+        text = tr(
+            "dec_uniform_ok",
+            lang,
+            d=number(100 * u["delta"], 1, lang),
+            p=_pe(u["p_both"], u["se"], lang),
+        )
+    else:
+        text = tr("dec_not_reachable", lang, p=_pe(u["best_p_both"], u["se_best"], lang))
+    st.markdown(text)
+    rows = []
+    for r in item["by_group"]:
+        if r["group_index"] != index_id:
+            continue
+        rows.append(
+            {
+                tr("dec_group", lang): plain(_name(r, lang)),
+                tr("dec_planned", lang): percent(r["planned"], 0, lang).replace(" ", NBSP),
+                tr("dec_level_needed", lang): (
+                    percent(r["level"], 1, lang).replace(" ", NBSP) if r["reachable"] else tr("dec_no", lang)
+                ),
+                tr("dec_p_there", lang): _pe(r["p_both"], r["se"], lang),
+            }
+        )
+    st.table(pd.DataFrame(rows), hide_index=True)
+
+
+# ---- budget optimiser ------------------------------------------------------------------------
+
+
+def _render_optimiser(ev: Evaluation, lang: str, plan_toml: str) -> None:
+    scenario = ev.scenario
+    st.subheader(tr("dec_optimise", lang))
     ss = st.session_state
     default = float(scenario.budget if scenario.budget is not None else scenario.cost())
     full = scenario.with_levels({i: {g.id: 1.0 for g in p.groups} for i, p in scenario.indices.items()})
     hi = float(np.ceil(max(full.cost(), default)))  # beyond every group at 100 % money buys nothing
-    plan = json.dumps([ss.get("origin"), scenario.name], default=str)
-    budget = ss.setdefault("budgets", {}).setdefault(plan, default)
+    plan_id = json.dumps([ss.get("origin"), scenario.name], default=str)
+    budget = ss.setdefault("budgets", {}).setdefault(plan_id, default)
     ss["w:budget"] = typed(budget, lang)
     st.text_input(
-        f"{tr('budget', lang)} ({plain(scenario.currency)})",
+        f"{tr('dec_budget', lang)} ({plain(scenario.currency)})",
         key="w:budget",
         on_change=fields.cb_budget,
-        args=(plan, hi),
-        help=tr("budget_help", lang, hi=typed(hi, lang)),
+        args=(plan_id, hi),
+        help=tr("dec_budget_help", lang, hi=typed(hi, lang)),
     )
-    with st.spinner("…"):
-        opt = _optimised(ev.key, key, float(budget), engine, scenario, unc)
-    worst = max(opt["mc_se"].values()) if opt["mc_se"] else 0.0
-    st.caption(tr("opt_note", lang, n=number(unc.draws, 0, lang), se=number(100 * worst, 1, lang)))
+    with st.spinner(tr("dec_optimising", lang, n=number(ev.unc.draws, 0, lang))):
+        opt = _optimised(ev.key, plan_toml, float(budget), ev)
+    fresh = opt["fresh"]
+    if fresh is None:
+        st.caption(tr("dec_no_fresh", lang))
+        fresh = _selection_figures(opt)
+    else:
+        st.caption(
+            tr(
+                "dec_fresh_note",
+                lang,
+                n=number(opt["draws"], 0, lang),
+                m=number(fresh["draws"], 0, lang),
+                seed=opt["seed"],
+            )
+        )
+    _allocation_table(opt, scenario, lang)
+    cols = st.columns(len(fresh["p_both_optimised"]) or 1)
+    for col, index_id in zip(cols, fresh["p_both_optimised"], strict=False):
+        p, se = fresh["p_both_optimised"][index_id], fresh["se_optimised"][index_id]
+        change = p - fresh["p_both_plan"][index_id]
+        col.metric(
+            t(index_id, lang),
+            _pe(p, se, lang),
+            delta=tr(
+                "dec_change",
+                lang,
+                d=_signed(100 * change, 1, lang),
+                se=number(100 * fresh["se_change"][index_id], 1, lang),
+            ),
+        )
+    plan_p = " · ".join(
+        f"{t(i, lang)} {_pe(p, fresh['se_plan'][i], lang)}" for i, p in fresh["p_both_plan"].items()
+    )
+    st.caption(tr("dec_p_plan", lang, values=plan_p))
+    st.caption(
+        tr(
+            "dec_objective_line",
+            lang,
+            plan=_pe(fresh["objective_plan"], fresh["se_objective_plan"], lang),
+            opt=_pe(fresh["objective_optimised"], fresh["se_objective_optimised"], lang),
+            gain=_signed(100 * fresh["gain"], 1, lang),
+            se=number(100 * fresh["se_gain"], 1, lang),
+            sel=percent(opt["objective_optimised"], 1, lang),
+        )
+    )
+    st.caption(
+        tr(
+            "dec_marginal",
+            lang,
+            cur=plain(scenario.currency),
+            d=_signed(100 * fresh["marginal_value"], 2, lang),
+            se=number(100 * fresh["se_marginal"], 2, lang),
+        )
+    )
+    _frontier_chart(fresh["frontier"], float(budget), scenario.currency, lang)
+
+
+def _selection_figures(opt: dict) -> dict:
+    """The optimiser's own figures in the shape of a fresh estimate (a record without a seed)."""
+    nan = float("nan")
+    return {
+        "p_both_plan": opt["p_both_plan"],
+        "se_plan": opt["se_plan"],
+        "p_both_optimised": opt["p_both_optimised"],
+        "se_optimised": opt["mc_se"],
+        "se_change": {i: nan for i in opt["p_both_plan"]},
+        "objective_plan": opt["objective_plan"],
+        "se_objective_plan": nan,
+        "objective_optimised": opt["objective_optimised"],
+        "se_objective_optimised": nan,
+        "gain": opt["gain"],
+        "se_gain": opt["se_gain"],
+        "marginal_value": opt["marginal_value"],
+        "se_marginal": opt["se_marginal"],
+        "frontier": opt["frontier"],
+    }
+
+
+def _allocation_table(opt: dict, scenario: Scenario, lang: str) -> None:
     rows = []
     for index_id, levels in opt["allocation"].items():
-        plan = scenario.indices[index_id]
-        for g in plan.groups:
+        for g in scenario.indices[index_id].groups:
             rows.append(
                 {
                     t("index", lang): t(index_id, lang),
-                    tr("group", lang): g.name_vi if lang == "vi" else g.name_en,
-                    tr("plan_level", lang): percent(g.planned, 1, lang),
-                    tr("opt_level", lang): percent(levels[g.id], 1, lang),
-                    tr("cost", lang): number(float(g.cost(levels[g.id])), 2, lang),
+                    tr("dec_group", lang): plain(g.name_vi if lang == "vi" else g.name_en),
+                    tr("dec_plan_level", lang): percent(g.planned, 1, lang).replace(" ", NBSP),
+                    tr("dec_opt_level", lang): percent(levels[g.id], 1, lang).replace(" ", NBSP),
+                    tr("dec_cost", lang): number(float(g.cost(levels[g.id])), 2, lang),
                 }
             )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    plan_p = " · ".join(
-        f"{t(i, lang)} {prob_with_error(p, mc_se(p, unc.draws), lang)}" for i, p in opt["p_both_plan"].items()
-    )
-    st.caption(tr("p_plan", lang, values=plan_p))
-    cols = st.columns(len(opt["p_both_plan"]) or 1)
-    for col, index_id in zip(cols, opt["p_both_plan"], strict=False):
-        col.metric(
-            t(index_id, lang),
-            prob_with_error(opt["p_both_optimised"][index_id], opt["mc_se"][index_id], lang),
-            delta=number(100 * (opt["p_both_optimised"][index_id] - opt["p_both_plan"][index_id]), 1, lang)
-            + (" điểm %" if lang == "vi" else " pts"),
-        )
-    st.caption(
-        tr("marginal", lang, cur=plain(scenario.currency), d=number(100 * opt["marginal_value"], 2, lang))
-    )
-    st.markdown(f"**{tr('frontier', lang)}**")
-    frame = pd.DataFrame(opt["frontier"])
-    chart = (
+    st.table(pd.DataFrame(rows), hide_index=True)
+
+
+def _frontier_chart(rows: list[dict[str, Any]], budget: float, currency: str, lang: str) -> None:
+    st.markdown(f"**{tr('dec_frontier', lang)}**")
+    st.caption(tr("dec_frontier_help", lang))
+    frame = pd.DataFrame(rows)
+    frame["lo"] = frame["p_both"] - frame["se"].fillna(0.0)
+    frame["hi"] = frame["p_both"] + frame["se"].fillna(0.0)
+    x = alt.X("budget:Q", title=f"{tr('dec_budget', lang)} ({currency})")
+    band = alt.Chart(frame).mark_area(opacity=0.25).encode(x=x, y="lo:Q", y2="hi:Q")
+    line = (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("budget:Q", title=f"{tr('budget', lang)} ({scenario.currency})"),
-            y=alt.Y("p_both:Q", title=tr("objective", lang), axis=alt.Axis(format="%")),
+            x=x,
+            y=alt.Y("p_both:Q", title=tr("dec_objective", lang), axis=alt.Axis(format="%")),
             tooltip=[alt.Tooltip("budget:Q", format=".1f"), alt.Tooltip("p_both:Q", format=".1%")],
         )
     )
     rule = alt.Chart(pd.DataFrame({"budget": [budget]})).mark_rule(strokeDash=[4, 4]).encode(x="budget:Q")
-    st.altair_chart(finish(chart + rule, lang, False, 300), width="stretch")
+    st.altair_chart(finish(band + line + rule, lang, False, 300), width="stretch")
+
+
+# ---- Sobol indices ---------------------------------------------------------------------------
+
+
+def _render_sobol(ev: Evaluation, lang: str, plan_toml: str) -> None:
+    st.subheader(tr("dec_sobol", lang))
+    st.caption(tr("dec_sobol_meaning", lang))
+    ss = st.session_state
+    wanted = (ev.key, plan_toml)
+    if st.button(tr("dec_sobol_button", lang, n=number(SOBOL_DRAWS, 0, lang)), key="dec_sobol_go"):
+        ss["sobol_for"] = wanted
+    if ss.get("sobol_for") != wanted:
+        return
+    with st.spinner(tr("dec_sobol_running", lang)):
+        res = _sobol(ev.key, plan_toml, int(ev.unc.seed), ev.engine, ev.scenario)
+    st.caption(tr("dec_sobol_note", lang, n=number(res["draws"], 0, lang), seed=res["seed"], boot=SOBOL_BOOT))
+    frame = pd.DataFrame(res["rows"])
+    frame = frame[frame["output"] == "both"]
+    for index_id, part in frame.groupby("index", sort=False):
+        st.markdown(f"**{t(index_id, lang)}**")
+        part = part.sort_values("total", ascending=False)
+        names = {s: tr(f"dec_src_{s}", lang) for s in SOURCES}
+
+        def cell(v: float, lo: float, hi: float) -> str:
+            v, lo, hi = (0.0 if abs(a) < 0.005 else a for a in (v, lo, hi))  # no "-0,00"
+            return tr("dec_ci", lang, v=number(v, 2, lang), lo=number(lo, 2, lang), hi=number(hi, 2, lang))
+
+        table = pd.DataFrame(
+            {
+                tr("dec_source", lang): part["source"].map(names),
+                tr("dec_first", lang): [cell(*v) for v in part[["first", "first_lo", "first_hi"]].to_numpy()],
+                tr("dec_total", lang): [cell(*v) for v in part[["total", "total_lo", "total_hi"]].to_numpy()],
+            }
+        )
+        st.table(table, hide_index=True)
+        bars = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        "source": part["source"].map(names),
+                        "kind": tr(f"dec_{kind}", lang),
+                        "value": part[kind].clip(lower=0),
+                        "lo": part[f"{kind}_lo"].clip(lower=0),
+                        "hi": part[f"{kind}_hi"],
+                    }
+                )
+                for kind in ("first", "total")
+            ]
+        )
+        order = list(part["source"].map(names))
+        y = alt.Y("source:N", sort=order, title=None, axis=alt.Axis(labelLimit=520))
+        chart = (
+            alt.Chart(bars)
+            .mark_bar()
+            .encode(
+                y=y,
+                yOffset="kind:N",
+                x=alt.X("value:Q", title=tr("dec_share", lang), scale=alt.Scale(domain=[0, 1.05])),
+                color=alt.Color("kind:N", title=None),
+            )
+        )
+        ci = alt.Chart(bars).mark_rule(color="black").encode(y=y, yOffset="kind:N", x="lo:Q", x2="hi:Q")
+        st.altair_chart(finish(chart + ci, lang, False, 36 * len(order)), width="stretch")

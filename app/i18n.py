@@ -349,6 +349,175 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Năm {year}: {n} đơn vị hành chính cấp tỉnh.",
         "en": "{year}: {n} provincial-level units.",
     },
+    # Decisions tab (app/decisions_tab.py)
+    "dec_mc_note": {
+        "vi": "± là sai số mô phỏng: một độ lệch chuẩn của con số do số lần mô phỏng có hạn ({draws} lần). "
+        "Một thay đổi được tính trên cùng các lần mô phỏng, nên sai số của nó nhỏ hơn sai số của từng"
+        " xác suất.",
+        "en": "± is the simulation error: one standard deviation of the figure due to the limited number of"
+        " draws ({draws}). A change is computed on the same draws, so its error is smaller than each "
+        "probability's.",
+    },
+    "dec_tab_tornado": {"vi": "Giá trị từng nhóm", "en": "Worth of each group"},
+    "dec_tab_goal": {"vi": "Cần làm bao nhiêu", "en": "What it takes"},
+    "dec_tab_budget": {"vi": "Phân bổ ngân sách", "en": "Budget allocation"},
+    "dec_tab_sobol": {"vi": "Nguồn bất định", "en": "Sources of uncertainty"},
+    "dec_tornado": {"vi": "Mỗi nhóm nhiệm vụ đáng giá bao nhiêu?", "en": "What is each task group worth?"},
+    "dec_tornado_help": {
+        "vi": "Khả năng đạt cả hai mục tiêu khi mức hoàn thành của một nhóm giảm/tăng {step} điểm % (các "
+        "nhóm khác giữ theo kế hoạch), trên cùng các lần mô phỏng. Trong ngoặc: thay đổi so với kế "
+        "hoạch, điểm %. Vạch đen trên biểu đồ: ± một sai số.",
+        "en": "Probability of both targets when one group's completion moves {step} points down/up (the "
+        "others as planned), on the same draws. In brackets: the change from the plan, in points. "
+        "Black whiskers on the chart: ± one error.",
+    },
+    "dec_down": {"vi": "Giảm {step} điểm", "en": "{step} points down"},
+    "dec_up": {"vi": "Tăng {step} điểm", "en": "{step} points up"},
+    "dec_swing": {"vi": "Chênh lệch tăng − giảm, điểm %", "en": "Swing up − down, points"},
+    "dec_delta_p": {"vi": "Thay đổi khả năng đạt cả hai, điểm %", "en": "Change in P(both), points"},
+    "dec_group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
+    "dec_index_head": {"vi": "**{index}** — P(đạt cả hai): {p}", "en": "**{index}** — P(both): {p}"},
+    "dec_brackets": {
+        "vi": "Hai cận: mọi nhóm hoàn thành 100 %: {all} ({d_all} điểm); chỉ như hiện trạng: {bau} ({d_bau}"
+        " điểm).",
+        "en": "Brackets: every group 100 % done: {all} ({d_all} points); nothing beyond the status quo: "
+        "{bau} ({d_bau} points).",
+    },
+    "dec_goal": {"vi": "Cần làm bao nhiêu để đạt?", "en": "What does it take?"},
+    "dec_goal_help": {
+        "vi": "Với mỗi chỉ số: khả năng cao nhất mà các nhóm của chỉ số đó có thể mang lại (mọi nhóm 100 "
+        "%), và mức cần để đạt xác suất bạn chọn — tăng đều mọi nhóm, hoặc chỉ một nhóm (các nhóm "
+        "khác theo kế hoạch).",
+        "en": "For each index: the best probability its own groups can bring (every group at 100 %), and "
+        "what it takes to reach the probability you pick — every group raised alike, or one group "
+        "alone (the others as planned).",
+    },
+    "dec_goal_q": {"vi": "Xác suất mong muốn — {index}", "en": "Wanted probability — {index}"},
+    "dec_goal_q_help": {
+        "vi": "Mặc định {q} %: giữa mức của kế hoạch ({plan}) và mức cao nhất đạt được ({best}).",
+        "en": "Default {q} %: between the plan's ({plan}) and the best reachable ({best}).",
+    },
+    "dec_goal_range": {
+        "vi": "Kế hoạch: {plan}. Cao nhất có thể (mọi nhóm của chỉ số 100 %): {best}.",
+        "en": "Plan: {plan}. Best reachable (every group of the index at 100 %): {best}.",
+    },
+    "dec_uniform_ok": {
+        "vi": "Tăng đều mọi nhóm thêm {d} điểm % so với kế hoạch → P = {p}.",
+        "en": "Raise every group {d} points over the plan → P = {p}.",
+    },
+    "dec_already": {
+        "vi": "Kế hoạch hiện tại đã đạt: P = {p}.",
+        "en": "The plan already reaches it: P = {p}.",
+    },
+    "dec_not_reachable": {
+        "vi": "Không đạt được bằng các nhóm nhiệm vụ này; cao nhất P = {p} (mọi nhóm 100 %).",
+        "en": "Not reachable by these task groups; the best is P = {p} (every group at 100 %).",
+    },
+    "dec_level_needed": {"vi": "Mức cần (một mình nhóm này)", "en": "Level needed (this group alone)"},
+    "dec_p_there": {
+        "vi": "P(đạt cả hai) ở mức đó (hoặc ở 100 %)",
+        "en": "P(both) at that level (or at 100 %)",
+    },
+    "dec_planned": {"vi": "Kế hoạch", "en": "Planned"},
+    "dec_no": {"vi": "không đạt, kể cả ở 100 %", "en": "not reachable, even at 100 %"},
+    "dec_budget": {"vi": "Ngân sách", "en": "Budget"},
+    "dec_budget_help": {
+        "vi": "Từ 0 đến {hi} (chi phí khi mọi nhóm hoàn thành 100 %). Gõ 54,5 hoặc 54.5.",
+        "en": "From 0 to {hi} (the cost of every group at 100 %). Type 54.5 or 54,5.",
+    },
+    "dec_optimise": {"vi": "Phân bổ ngân sách tốt nhất", "en": "Where money goes furthest"},
+    "dec_optimising": {
+        "vi": "Đang tìm phân bổ tốt nhất trên {n} lần mô phỏng, rồi đánh giá lại trên {n} lần mới…",
+        "en": "Finding the best allocation on {n} draws, then re-estimating it on {n} fresh draws…",
+    },
+    "dec_fresh_note": {
+        "vi": "Phân bổ được chọn trên {n} lần mô phỏng của Tổng quan, rồi được đánh giá lại trên {m} lần mô"
+        " phỏng mới, độc lập (sinh từ hạt giống {seed}, nên cùng hạt giống cho cùng kết quả). Các con"
+        " số dưới đây là của lần đánh giá lại: đã loại bỏ phần lạc quan do chính việc chọn.",
+        "en": "The allocation is chosen on the Overview's {n} draws, then re-estimated on {m} fresh, "
+        "independent draws (derived from seed {seed}, so the same seed gives the same figures). The "
+        "figures below are the re-estimate's: the optimism of the choice itself is removed.",
+    },
+    "dec_plan_level": {"vi": "Kế hoạch", "en": "Plan"},
+    "dec_opt_level": {"vi": "Tối ưu", "en": "Optimised"},
+    "dec_cost": {"vi": "Chi phí", "en": "Cost"},
+    "dec_change": {"vi": "{d} ± {se} điểm % so với kế hoạch", "en": "{d} ± {se} points vs the plan"},
+    "dec_p_plan": {
+        "vi": "Kế hoạch, trên các lần mô phỏng mới: {values}.",
+        "en": "The plan, on the fresh draws: {values}.",
+    },
+    "dec_objective_line": {
+        "vi": "Mục tiêu chung (trung bình có trọng số của P(đạt cả hai)): {plan} → {opt}, thay đổi {gain} "
+        "± {se} điểm %. Trên chính các lần mô phỏng đã dùng để chọn, con số là {sel}.",
+        "en": "Objective (weighted mean of P(both)): {plan} → {opt}, a change of {gain} ± {se} points. On "
+        "the very draws it was chosen on, it reads {sel}.",
+    },
+    "dec_marginal": {
+        "vi": "Thêm 1 {cur} ngân sách: mục tiêu chung thay đổi {d} ± {se} điểm % (trên các lần mô phỏng "
+        "mới).",
+        "en": "One more {cur} of budget: the objective changes by {d} ± {se} points (on the fresh draws).",
+    },
+    "dec_frontier": {
+        "vi": "Đường biên hiệu quả: ngân sách → xác suất tốt nhất",
+        "en": "Efficient frontier: budget → best probability",
+    },
+    "dec_frontier_help": {
+        "vi": "Mỗi điểm: phân bổ tốt nhất ở mức ngân sách đó, đánh giá lại trên các lần mô phỏng mới; dải "
+        "mờ: ± một sai số. Đường nét đứt: ngân sách đang xét.",
+        "en": "Each point: the best allocation at that budget, re-estimated on the fresh draws; shaded "
+        "band: ± one error. Dashed line: the budget in question.",
+    },
+    "dec_objective": {"vi": "P(đạt cả hai), trung bình có trọng số", "en": "P(both), weighted mean"},
+    "dec_no_fresh": {
+        "vi": "Không có lần mô phỏng mới (kết quả không có hạt giống): các con số là trên chính các lần đã "
+        "dùng để chọn.",
+        "en": "No fresh draws (the draws have no seed): the figures are on the very draws used to choose.",
+    },
+    "dec_sobol": {"vi": "Điều gì quyết định sự bất định?", "en": "What drives the uncertainty?"},
+    "dec_sobol_meaning": {
+        "vi": "Chỉ số Sobol cho biết mỗi nguồn bất định gây ra bao nhiêu phần dao động của việc đạt hay "
+        "không đạt cả hai mục tiêu: bậc một là phần của riêng nguồn đó, toàn phần tính cả phần nó gây"
+        " ra khi kết hợp với các nguồn khác. Nguồn có chỉ số toàn phần gần 0 không đáng để tìm hiểu "
+        "thêm; nguồn có chỉ số lớn là nơi thông tin tốt hơn sẽ thu hẹp dự báo nhiều nhất.",
+        "en": "Sobol indices say how much of the variation in meeting both targets or not each source of "
+        "uncertainty causes: first order is the source's own share, total adds what it causes "
+        "together with the other sources. A source with a total index near 0 is not worth refining; a"
+        " large one is where better information would narrow the forecast most.",
+    },
+    "dec_sobol_button": {
+        "vi": "Tính chỉ số Sobol ({n} lần mô phỏng, khoảng vài giây)",
+        "en": "Compute the Sobol indices ({n} draws, a few seconds)",
+    },
+    "dec_sobol_running": {"vi": "Đang tính chỉ số Sobol…", "en": "Computing the Sobol indices…"},
+    "dec_sobol_note": {
+        "vi": "Thiết kế chọn–cố định trên {n} lần mô phỏng, hạt giống {seed}; trong ngoặc: khoảng tin cậy "
+        "95 % (lấy mẫu lại {boot} lần).",
+        "en": "Pick-freeze design on {n} draws, seed {seed}; in brackets: 95 % confidence interval "
+        "(bootstrap, {boot} resamples).",
+    },
+    "dec_source": {"vi": "Nguồn bất định", "en": "Source of uncertainty"},
+    "dec_first": {"vi": "Bậc một", "en": "First order"},
+    "dec_total": {"vi": "Toàn phần", "en": "Total"},
+    "dec_share": {"vi": "Chỉ số Sobol", "en": "Sobol index"},
+    "dec_ci": {"vi": "{v} (từ {lo} đến {hi})", "en": "{v} ({lo} to {hi})"},
+    "dec_src_delivery": {
+        "vi": "Mức thực hiện thực tế của các nhóm nhiệm vụ",
+        "en": "How much of each task group is delivered",
+    },
+    "dec_src_weights": {
+        "vi": "Mức tác động của nhóm lên từng tiêu chí (trọng số)",
+        "en": "How strongly groups act on each criterion (weights)",
+    },
+    "dec_src_effectiveness": {"vi": "Hiệu quả thực hiện", "en": "Effectiveness of delivery"},
+    "dec_src_survey": {"vi": "Sai số khảo sát", "en": "Survey noise"},
+    "dec_src_national": {
+        "vi": "Biến động chung cả nước (và tham số dự báo)",
+        "en": "Nationwide shift (and forecast parameters)",
+    },
+    "dec_src_units": {
+        "vi": "Biến động riêng của từng tỉnh (các tỉnh khác và chính tỉnh)",
+        "en": "Each province's own movement (the others and this one)",
+    },
 }
 
 

@@ -221,13 +221,14 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         return 0
     lang = args.lang
     head = {
-        "vi": ("Nhóm nhiệm vụ", "ΔP giảm", "ΔP tăng", "Δhạng tăng"),
-        "en": ("Task group", "ΔP down", "ΔP up", "Δrank up"),
+        "vi": ("Nhóm nhiệm vụ", "ΔP giảm ± sai số", "ΔP tăng ± sai số", "Chênh lệch ± sai số", "Δhạng tăng"),
+        "en": ("Task group", "ΔP down ± error", "ΔP up ± error", "Swing ± error", "Δrank up"),
     }[lang]
     for i, rows in torn.rows.items():
         plan = torn.plan[i]
+        p_plan = prob_with_error(plan["p_both"], plan["se_p_both"], lang)
         print(
-            f"\n{t(i, lang)} — {t('p_both', lang)}: {percent(plan['p_both'], 1, lang)}, "
+            f"\n{t(i, lang)} — {t('p_both', lang)}: {p_plan}, "
             f"{t('expected_rank', lang)}: {number(plan['expected_rank'], 1, lang)}"
         )
         table = [head]
@@ -237,27 +238,34 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             table.append(
                 (
                     name[:60],
-                    _pts(r["delta_p_both_down"], lang),
-                    _pts(r["delta_p_both_up"], lang),
+                    _pts_se(r["delta_p_both_down"], r["se_delta_p_both_down"], lang),
+                    _pts_se(r["delta_p_both_up"], r["se_delta_p_both_up"], lang),
+                    _pts_se(r["swing_p_both"], r["se_swing_p_both"], lang),
                     number(r["delta_expected_rank_up"], 2, lang),
                 )
             )
         _table(table)
         b = torn.brackets[i]
-        done, bau = percent(b["all_done"]["p_both"], 1, lang), percent(b["bau_only"]["p_both"], 1, lang)
-        print(f"  100 %: {done}   BAU: {bau}")
+        done = prob_with_error(b["all_done"]["p_both"], b["all_done"]["se_p_both"], lang)
+        bau = prob_with_error(b["bau_only"]["p_both"], b["bau_only"]["se_p_both"], lang)
+        print(f"  100 %: {done}   {'hiện trạng' if lang == 'vi' else 'status quo'}: {bau}")
         if sob is not None:
-            tot = sob.total[i]["both"]
+            tot, ci = sob.total[i]["both"], sob.total_ci[i]["both"]
             print(
                 "  Sobol ("
-                + ("tổng" if lang == "vi" else "total")
+                + ("toàn phần, khoảng 95 %" if lang == "vi" else "total, 95 % interval")
                 + "): "
                 + ", ".join(
-                    f"{s} {number(v, 2, lang)}" for s, v in sorted(tot.items(), key=lambda kv: -kv[1])
+                    f"{s} {number(v, 2, lang)} [{number(ci[s][0], 2, lang)}; {number(ci[s][1], 2, lang)}]"
+                    for s, v in sorted(tot.items(), key=lambda kv: -kv[1])
                 )
             )
     print(f"\n{'ΔP: điểm %' if lang == 'vi' else 'ΔP: percentage points'}. {t('mc_note', lang)}")
     return 0
+
+
+def _pts_se(x: float, se: float, lang: str) -> str:
+    return f"{_pts(x, lang)} ± {number(100 * se, 2, lang)}"
 
 
 def cmd_goalseek(args: argparse.Namespace) -> int:
@@ -272,10 +280,12 @@ def cmd_goalseek(args: argparse.Namespace) -> int:
     no = "không đạt" if lang == "vi" else "not reachable"
     for i, u in res.uniform.items():
         print(f"\n{t(i, lang)} — {t('p_both', lang)} ≥ {percent(args.q, 0, lang)}")
+        best = prob_with_error(u["best_p_both"], u["se_best"], lang)
+        print(f"  {'tối đa (mọi nhóm 100 %)' if lang == 'vi' else 'best (every group 100 %)'}: P = {best}")
         if u["reachable"]:
             what = ("tăng đều" if lang == "vi" else "uniform rise") + f" +{number(100 * u['delta'], 1, lang)}"
         else:
-            what = f"{no} ({'tối đa' if lang == 'vi' else 'best'} {percent(u['best_p_both'], 1, lang)})"
+            what = no
         print(f"  {what}: P = {prob_with_error(u['p_both'], u['se'], lang)}")
         table = [
             (
@@ -288,9 +298,9 @@ def cmd_goalseek(args: argparse.Namespace) -> int:
             if r["group_index"] != i:
                 continue
             need = (
-                percent(r["level"], 1, lang)
+                f"{percent(r['level'], 1, lang)}: P = {prob_with_error(r['p_both'], r['se'], lang)}"
                 if r["reachable"]
-                else f"{no} ({percent(r['best_p_both'], 1, lang)})"
+                else f"{no} ({prob_with_error(r['best_p_both'], r['se_best'], lang)})"
             )
             table.append(
                 ((r["name_vi"] if lang == "vi" else r["name_en"])[:60], percent(r["planned"], 0, lang), need)
@@ -343,24 +353,55 @@ def cmd_optimize(args: argparse.Namespace) -> int:
                 )
             )
     _table(table)
-    print()
-    for i in res.p_both_plan:
+    fresh = res.fresh
+    if fresh is None:
         print(
-            f"  {t(i, lang)}: {t('p_both', lang)} {percent(res.p_both_plan[i], 1, lang)} → "
-            f"{prob_with_error(res.p_both_optimised[i], res.mc_se[i], lang)}"
+            "\n"
+            + (
+                "Trên chính các lần mô phỏng đã dùng để chọn:"
+                if lang == "vi"
+                else "On the draws it was chosen on:"
+            )
         )
+        for i in res.p_both_plan:
+            before = prob_with_error(res.p_both_plan[i], res.se_plan[i], lang)
+            after = prob_with_error(res.p_both_optimised[i], res.mc_se[i], lang)
+            print(f"  {t(i, lang)}: {t('p_both', lang)} {before} → {after}")
+        return 0
     print(
-        f"  {'Mục tiêu chung' if lang == 'vi' else 'Objective'}: {percent(res.objective_plan, 1, lang)} → "
-        f"{percent(res.objective_optimised, 1, lang)} (± {number(100 * res.se_gain, 1, lang)})"
+        "\n"
+        + (
+            f"Đánh giá lại trên {number(fresh.draws, 0, lang)} lần mô phỏng mới (hạt giống {fresh.seed}, "
+            "độc lập với các lần dùng để chọn):"
+            if lang == "vi"
+            else f"Re-estimated on {number(fresh.draws, 0, lang)} fresh draws (seed {fresh.seed}, "
+            "independent of the draws it was chosen on):"
+        )
     )
+    for i in fresh.p_both_plan:
+        before = prob_with_error(fresh.p_both_plan[i], fresh.se_plan[i], lang)
+        after = prob_with_error(fresh.p_both_optimised[i], fresh.se_optimised[i], lang)
+        change = _pts_se(fresh.p_both_optimised[i] - fresh.p_both_plan[i], fresh.se_change[i], lang)
+        print(f"  {t(i, lang)}: {t('p_both', lang)} {before} → {after} ({change})")
     print(
-        f"  {'Thêm 1' if lang == 'vi' else 'One more'} {cur}: {_pts(res.marginal_value, lang)} "
-        f"{'điểm %' if lang == 'vi' else 'points'}"
+        f"  {'Mục tiêu chung' if lang == 'vi' else 'Objective'}: "
+        f"{prob_with_error(fresh.objective_plan, fresh.se_objective_plan, lang)} → "
+        f"{prob_with_error(fresh.objective_optimised, fresh.se_objective_optimised, lang)} "
+        f"({_pts_se(fresh.gain, fresh.se_gain, lang)}; "
+        f"{'trên các lần dùng để chọn' if lang == 'vi' else 'on the chosen-on draws'} "
+        f"{percent(res.objective_optimised, 1, lang)})"
+    )
+    more = _pts_se(fresh.marginal_value, fresh.se_marginal, lang)
+    print(
+        f"  {'Thêm 1' if lang == 'vi' else 'One more'} {cur}: {more} {'điểm %' if lang == 'vi' else 'points'}"
     )
     print("\n" + ("Đường biên hiệu quả" if lang == "vi" else "Efficient frontier"))
     _table(
         [({"vi": "Ngân sách", "en": "Budget"}[lang], "P")]
-        + [(number(f["budget"], 1, lang), percent(f["p_both"], 1, lang)) for f in res.frontier]
+        + [
+            (number(f["budget"], 1, lang), prob_with_error(f["p_both"], f["se"], lang))
+            for f in fresh.frontier
+        ]
     )
     return 0
 

@@ -30,9 +30,20 @@ from simulator.scenario import Scenario
 
 
 def _paired_se(a: np.ndarray, b: np.ndarray) -> float:
-    """MC standard error of ``mean(a) − mean(b)`` on common draws."""
+    """MC standard error of ``mean(a) − mean(b)`` on common draws: ``sd(a − b)/√n``.
+
+    For indicators (booleans) ``d = a − b ∈ {−1, 0, 1}``, so the variance comes from two counts:
+    ``(n₊ + n₋ − n·mean²)/(n − 1)`` with ``mean = (n₊ − n₋)/n``.
+    """
+    n = a.size
+    if n < 2:
+        return float("nan")
+    if a.dtype == bool and b.dtype == bool:
+        up, down = np.count_nonzero(a & ~b), np.count_nonzero(b & ~a)
+        mean = (up - down) / n
+        return float(np.sqrt(max(up + down - n * mean * mean, 0.0) / (n - 1) / n))
     d = a.astype(float) - b.astype(float)
-    return float(d.std(ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("nan")
+    return float(d.std(ddof=1) / np.sqrt(n))
 
 
 @dataclass(frozen=True)
@@ -73,13 +84,15 @@ def _response(engine: Engine, unc: Uncertainties, scenario: Scenario, response: 
     return response
 
 
-def _figures(resp: Response, x: np.ndarray, i: str) -> tuple[dict[str, float], dict[str, np.ndarray]]:
-    y = resp.score(x, i)
+def _figures(resp: Response, y: np.ndarray, i: str) -> tuple[dict[str, float], dict[str, np.ndarray]]:
     h = resp.hits(y, i)
     fig = {f"p_{k}": float(v.mean()) for k, v in h.items()}
-    fig["expected_rank"] = float(resp.rank(y, i).mean())
+    fig["expected_rank"] = resp.mean_rank(y, i)
     fig["se_p_both"] = mc_se(fig["p_both"], resp.draws)
     return fig, h
+
+
+MEASURES = ("p_score", "p_rank", "p_both", "expected_rank")
 
 
 def tornado(
@@ -95,19 +108,25 @@ def tornado(
     Notes
     -----
     For index *I* and group *g*: ``ΔP_±(g) = P(x ± step·e_g) − P(x)`` for ``P`` in
-    ``P(score ≥ t)``, ``P(rank ≤ k)``, ``P(both)`` and the expected rank, with its paired MC error
-    ``sd(1_± − 1_0)/√n``. Rows are sorted by ``|ΔP_both,+| + |ΔP_both,−|`` (then expected rank).
-    PAR's rows include SIPAS's groups (SIPAS is a PAR sub-criterion). Brackets: every group at
-    100 % (``all_done``) and every group at BAU (``bau_only``).
+    ``P(score ≥ t)``, ``P(rank ≤ k)``, ``P(both)`` and the expected rank. Each row also has the
+    low and high ``P(both)`` themselves (``p_both_down``, ``p_both_up``) and the swing
+    ``p_both_up − p_both_down``. Their Monte Carlo errors are those of differences on common
+    random numbers: ``se_delta_p_both_± = sd(1_± − 1_0)/√n`` and
+    ``se_swing_p_both = sd(1_+ − 1_−)/√n`` (``1`` the per-draw indicator of meeting both targets),
+    much smaller than the error of either side alone, ``sqrt(p(1 − p)/n)``. Rows are sorted by
+    ``|ΔP_both,+| + |ΔP_both,−|`` (then expected rank). PAR's rows include SIPAS's groups (SIPAS
+    is a PAR sub-criterion). Brackets: every group at 100 % (``all_done``) and every group at BAU
+    (``bau_only``), each with the paired error of its change ``se_delta_p_both``.
     """
     if not 0 < step <= 1:
         raise InputError("step", f"{step} must be in (0, 1]")
     resp = _response(engine, unc, scenario, response)
     x0 = resp.planned
+    point = resp.at(x0)
     names = {(i, g.id): g for i, p in scenario.indices.items() for g in p.groups}
     plan, rows, brackets = {}, {}, {}
     for i in resp.index_ids:
-        base, h0 = _figures(resp, x0, i)
+        base, h0 = _figures(resp, point.score(i), i)
         plan[i] = base
         out = []
         for j, key in enumerate(resp.keys):
@@ -121,14 +140,18 @@ def tornado(
                 "name_en": g.name_en,
                 "level": float(x0[j]),
             }
+            move = point.along(i, [j])
+            hits = {}
             for side, to in (("down", max(0.0, x0[j] - step)), ("up", min(1.0, x0[j] + step))):
-                x = x0.copy()
-                x[j] = to
-                fig, h = _figures(resp, x, i)
+                fig, h = _figures(resp, move(to), i)
+                hits[side] = h["both"]
                 row[f"level_{side}"] = to
-                for k in ("p_score", "p_rank", "p_both", "expected_rank"):
+                row[f"p_both_{side}"] = fig["p_both"]
+                for k in MEASURES:
                     row[f"delta_{k}_{side}"] = fig[k] - base[k]
                 row[f"se_delta_p_both_{side}"] = _paired_se(h["both"], h0["both"])
+            row["swing_p_both"] = row["p_both_up"] - row["p_both_down"]
+            row["se_swing_p_both"] = _paired_se(hits["up"], hits["down"])
             out.append(row)
         out.sort(
             key=lambda r: (
@@ -139,10 +162,11 @@ def tornado(
         rows[i] = tuple(out)
         brackets[i] = {}
         for name, x in (("all_done", np.ones_like(x0)), ("bau_only", resp.bau)):
-            fig, _ = _figures(resp, x, i)
+            fig, h = _figures(resp, resp.score(x, i), i)
             brackets[i][name] = {
                 **fig,
-                **{f"delta_{k}": fig[k] - base[k] for k in ("p_score", "p_rank", "p_both", "expected_rank")},
+                **{f"delta_{k}": fig[k] - base[k] for k in MEASURES},
+                "se_delta_p_both": _paired_se(h["both"], h0["both"]),
             }
     return TornadoResult(step, resp.draws, resp.seed, plan, rows, brackets)
 
@@ -151,12 +175,14 @@ def tornado(
 class GoalSeekResult:
     """Smallest levers reaching ``P(both) ≥ q`` per index.
 
-    ``uniform[index]``: ``{reachable, delta, p_both, se, best_p_both}`` — the smallest uniform rise
-    ``δ`` over the plan (all of the index's groups ``min(x_g + δ, 1)``). ``by_group[index]``: one
-    dict per group with the smallest level of that group alone (others at plan).
+    ``uniform[index]``: ``{reachable, delta, p_both, se, best_p_both, se_best}`` — the smallest
+    uniform rise ``δ`` over the plan (all of the index's groups ``min(x_g + δ, 1)``), ``P(both)``
+    there and the best the rise reaches (every group of the index at 100 %). ``by_group[index]``:
+    one dict per group with the smallest level of that group alone (others at plan), ``P(both)``
+    there and its best (that group at 100 %). ``se`` are Monte Carlo errors ``sqrt(p(1 − p)/n)``.
     """
 
-    q: float
+    q: float | dict[str, float]
     draws: int
     seed: int | tuple[int, ...] | None
     plan_p_both: dict[str, float]
@@ -176,6 +202,7 @@ class GoalSeekResult:
             "indices": {
                 i: {
                     "p_both_plan": self.plan_p_both[i],
+                    "se_plan": mc_se(self.plan_p_both[i], self.draws),
                     "uniform": self.uniform[i],
                     "by_group": list(self.by_group[i]),
                 }
@@ -184,17 +211,73 @@ class GoalSeekResult:
         }
 
 
-def _bisect(p, lo: float, hi: float, q: float, tol: float) -> tuple[bool, float, float]:
-    """Smallest ``u ∈ [lo, hi]`` with ``p(u) ≥ q`` for non-decreasing ``p`` (to ``tol``)."""
-    if p(lo) >= q:
-        return True, lo, p(lo)
-    best = p(hi)
-    if best < q:
-        return False, hi, best
+def _bisect(
+    score, threshold: np.ndarray, lo: float, hi: float, q: float, tol: float
+) -> tuple[bool, float, float, float]:
+    """Smallest ``u ∈ [lo, hi]`` with ``P(score(u) ≥ threshold) ≥ q``, ``P`` non-decreasing in ``u``.
+
+    ``score(u, rows)`` gives the focal scores of some draws. Returns (reachable, u, P(u), P(hi)).
+    Only the draws that change between ``lo`` and ``hi`` are evaluated inside the interval (a
+    draw met at ``lo`` stays met, one missed at ``hi`` stays missed): exact, and cheaper.
+    """
+    n = threshold.size
+    at_lo, at_hi = score(lo, None) >= threshold, score(hi, None) >= threshold
+    p_lo, p_hi = float(at_lo.mean()), float(at_hi.mean())
+    if p_lo >= q:
+        return True, lo, p_lo, p_hi
+    if p_hi < q:
+        return False, hi, p_hi, p_hi
+    pivotal = np.flatnonzero(at_hi & ~at_lo)
+    tau, sure = threshold[pivotal], int(at_lo.sum())
+    p = score.rows(pivotal)
+    p_mid = p_hi
     while hi - lo > tol:
         mid = 0.5 * (lo + hi)
-        lo, hi = (lo, mid) if p(mid) >= q else (mid, hi)
-    return True, hi, p(hi)
+        got = (sure + int(np.count_nonzero(p(mid) >= tau))) / n
+        if got >= q:
+            hi, p_mid = mid, got
+        else:
+            lo = mid
+    return True, hi, p_mid, p_hi
+
+
+@dataclass(frozen=True)
+class _Path:
+    """A one-parameter path of levers ``x(u)`` for :func:`_bisect`: ``path(u, rows)`` scores."""
+
+    point: Any
+    index_id: str
+    positions: np.ndarray
+    values: Any  # u -> values of x at ``positions``
+
+    def __call__(self, u: float, rows: np.ndarray | None) -> np.ndarray:
+        return self.point.along(self.index_id, self.positions, rows)(self.values(u))
+
+    def rows(self, rows: np.ndarray):
+        move = self.point.along(self.index_id, self.positions, rows)
+        return lambda u: move(self.values(u))
+
+
+def reach(
+    engine: Engine, unc: Uncertainties, scenario: Scenario, *, response: Response | None = None
+) -> dict[str, dict[str, float]]:
+    """Per index, ``P(both)`` of the plan and the best its own groups reach (all at 100 %), with errors.
+
+    ``{index: {"p_both_plan", "se_plan", "best_p_both", "se_best"}}``: the range a wanted
+    probability of :func:`goal_seek` can be reached in by a uniform rise.
+    """
+    resp = _response(engine, unc, scenario, response)
+    out = {}
+    for i in resp.index_ids:
+        own = np.array([k[0] == i for k in resp.keys])
+        plan, best = resp.p_both(resp.planned, i), resp.p_both(np.where(own, 1.0, resp.planned), i)
+        out[i] = {
+            "p_both_plan": plan,
+            "se_plan": mc_se(plan, resp.draws),
+            "best_p_both": best,
+            "se_best": mc_se(best, resp.draws),
+        }
+    return out
 
 
 def goal_seek(
@@ -202,11 +285,14 @@ def goal_seek(
     unc: Uncertainties,
     scenario: Scenario,
     *,
-    q: float = 0.8,
+    q: float | dict[str, float] = 0.8,
     tol: float = 1e-3,
     response: Response | None = None,
 ) -> GoalSeekResult:
     """What it takes to reach ``P(both) ≥ q``: a uniform rise, or one group alone.
+
+    ``q`` is one wanted probability for every index, or ``{index: q}`` for those indices only
+    (``q`` of the result is then that dict).
 
     Notes
     -----
@@ -214,40 +300,39 @@ def goal_seek(
     and for ``x(u) = x`` with ``x_g = u``, so bisection to ``tol`` finds the smallest ``u`` with
     ``P ≥ q``. If even ``u`` at its bound (every group 100 %, or the group at 100 %) stays below
     ``q`` the answer is "not reachable by these levers" with that best probability. ``se`` is the
-    MC error ``sqrt(p(1−p)/n)`` at the answer.
+    MC error ``sqrt(p(1−p)/n)`` at the answer, ``se_best`` that of the best.
     """
-    if not 0 < q < 1:
-        raise InputError("q", f"{q} must be a probability strictly between 0 and 1")
     resp = _response(engine, unc, scenario, response)
+    wanted = dict(q) if isinstance(q, dict) else {i: q for i in resp.index_ids}
+    for i, qi in wanted.items():
+        if i not in resp.index_ids:
+            raise InputError(f"q.{i}", f"the plan has no index {i!r} (it has {', '.join(resp.index_ids)})")
+        if not 0 < qi < 1:
+            raise InputError("q", f"{qi} must be a probability strictly between 0 and 1")
     x0 = resp.planned
+    point = resp.at(x0)
     names = {(i, g.id): g for i, p in scenario.indices.items() for g in p.groups}
     plan_p, uniform, by_group = {}, {}, {}
-    for i in resp.index_ids:
-        own = np.array([k[0] == i for k in resp.keys])
-        plan_p[i] = float(resp.p_both(x0, i))
-
-        def rise(d: float, i: str = i, own: np.ndarray = own) -> float:
-            return float(resp.p_both(np.where(own, np.minimum(x0 + d, 1.0), x0), i))
-
-        ok, d, p = _bisect(rise, 0.0, float(1.0 - x0[own].min(initial=1.0)), q, tol)
+    for i in (i for i in resp.index_ids if i in wanted):
+        qi, tau = wanted[i], resp.threshold(i)
+        own = np.flatnonzero([k[0] == i for k in resp.keys])
+        plan_p[i] = float((point.score(i) >= tau).mean())
+        rise = _Path(point, i, own, lambda d, own=own: np.minimum(x0[own] + d, 1.0))
+        ok, d, p, best = _bisect(rise, tau, 0.0, float(1.0 - x0[own].min(initial=1.0)), qi, tol)
         uniform[i] = {
             "reachable": ok,
             "delta": d if ok else None,
             "p_both": p,
             "se": mc_se(p, resp.draws),
-            "best_p_both": rise(1.0),
+            "best_p_both": best,
+            "se_best": mc_se(best, resp.draws),
         }
         rows = []
         for j, key in enumerate(resp.keys):
             if key[0] not in reads(scenario, i):
                 continue
-
-            def alone(u: float, j: int = j, i: str = i) -> float:
-                x = x0.copy()
-                x[j] = u
-                return float(resp.p_both(x, i))
-
-            ok, u, p = _bisect(alone, float(x0[j]), 1.0, q, tol)
+            alone = _Path(point, i, np.array([j]), lambda u: u)
+            ok, u, p, best = _bisect(alone, tau, float(x0[j]), 1.0, qi, tol)
             rows.append(
                 {
                     "group": key[1],
@@ -259,11 +344,13 @@ def goal_seek(
                     "level": u if ok else None,
                     "p_both": p,
                     "se": mc_se(p, resp.draws),
-                    "best_p_both": alone(1.0),
+                    "best_p_both": best,
+                    "se_best": mc_se(best, resp.draws),
                 }
             )
         by_group[i] = tuple(rows)
-    return GoalSeekResult(q, resp.draws, resp.seed, plan_p, uniform, by_group)
+    q_out = wanted if isinstance(q, dict) else q
+    return GoalSeekResult(q_out, resp.draws, resp.seed, plan_p, uniform, by_group)
 
 
 SOURCES = ("delivery", "weights", "effectiveness", "survey", "national", "units")

@@ -28,13 +28,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import optimize as sopt
 from scipy import special
 
+from simulator.allocation import OptimisationResult, draws_se, holdout, objective_draws, reestimate
 from simulator.engine import Engine, Uncertainties
 from simulator.errors import InputError
 from simulator.levers import reads
@@ -42,7 +41,6 @@ from simulator.outcomes import mc_se
 from simulator.response import Response, levels_dict
 from simulator.scenario import Scenario
 
-OPTIMISER_DRAWS = 10_000  # at most this many draws for the optimiser in the app (MC error shown there)
 STEP = 0.01  # grid of the polish and of the greedy solver: one completion point
 METHODS = ("greedy", "surrogate")
 _SQRT2PI = float(np.sqrt(2 * np.pi))
@@ -178,15 +176,18 @@ def _fill(p: _Problem, d: np.ndarray) -> np.ndarray:
         if not ok.any():
             return d
         gains = _gains(p, margins) - value
-        near = sum(
-            w * (s * (np.exp(-0.5 * (m / _sd(m)) ** 2) * (m < 0))[:, None]).mean(axis=0)
-            for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
-            if m.size
-        )
         per_cost = np.maximum(add, 1e-12)
         key = np.where(ok, gains / per_cost, -np.inf)
         tied = ok & (key >= key.max() - 1e-15)
-        j = int(np.argmax(np.where(tied, near / per_cost, -np.inf)))
+        if np.count_nonzero(tied) == 1:  # no tie to break
+            j = int(np.argmax(tied))
+        else:
+            near = sum(
+                w * (s * (np.exp(-0.5 * (m / _sd(m)) ** 2) * (m < 0))[:, None]).mean(axis=0)
+                for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
+                if m.size
+            )
+            j = int(np.argmax(np.where(tied, near / per_cost, -np.inf)))
         d[j] += STEP
         margins = [m + STEP * s[:, j] for m, s in zip(margins, p.slopes, strict=True)]
         value += float(gains[j])
@@ -266,70 +267,6 @@ def _solve(p: _Problem, start: np.ndarray, method: str) -> np.ndarray:
     return d if p.true(d) >= p.true(start) else start
 
 
-@dataclass(frozen=True)
-class OptimisationResult:
-    """The best allocation at a budget, its gain over the plan, the marginal value and the frontier.
-
-    Probabilities of the plan and of the optimised allocation come from :meth:`Engine.run` on the
-    same draws; ``mc_se`` is each optimised ``P(both)``'s MC error and ``se_gain`` the paired
-    error of the objective's gain. ``marginal_value`` is ``J*(B + 1) − J*(B)`` per currency unit.
-    ``frontier`` rows: ``budget``, ``p_both`` (the objective ``J*``), ``cost`` and ``p_both_<index>``.
-    """
-
-    budget: float
-    currency: str
-    method: str
-    weights: dict[str, float]
-    draws: int
-    seed: int | tuple[int, ...] | None
-    allocation: dict[str, dict[str, float]]
-    cost: float
-    plan_cost: float
-    p_both_plan: dict[str, float]
-    p_both_optimised: dict[str, float]
-    objective_plan: float
-    objective_optimised: float
-    se_gain: float
-    mc_se: dict[str, float]
-    marginal_value: float
-    frontier: tuple[dict[str, float], ...]
-
-    @property
-    def gain(self) -> float:
-        return self.objective_optimised - self.objective_plan
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per task group: plan and optimised levels."""
-        return pd.DataFrame(
-            [{"index": i, "group": g, "level": v} for i, lv in self.allocation.items() for g, v in lv.items()]
-        )
-
-    def frontier_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(list(self.frontier))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "budget": self.budget,
-            "currency": self.currency,
-            "cost": self.cost,
-            "plan_cost": self.plan_cost,
-            "method": self.method,
-            "weights": self.weights,
-            "draws": self.draws,
-            "seed": self.seed,
-            "allocation": self.allocation,
-            "p_both_plan": self.p_both_plan,
-            "p_both_optimised": self.p_both_optimised,
-            "objective_plan": self.objective_plan,
-            "objective_optimised": self.objective_optimised,
-            "gain": self.gain,
-            "se_gain": self.se_gain,
-            "mc_se": self.mc_se,
-            "marginal_value": self.marginal_value,
-            "frontier": list(self.frontier),
-        }
-
-
 def _weights(scenario: Scenario, weights: dict[str, float] | None) -> dict[str, float]:
     weights = dict(weights) if weights else {i: 1.0 for i in scenario.indices}
     for i, w in weights.items():
@@ -355,6 +292,8 @@ def optimise(
     method: str = "greedy",
     frontier_points: int = 9,
     response: Response | None = None,
+    fresh: bool = True,
+    fresh_draws: int | None = None,
 ) -> OptimisationResult:
     """Completion levels within ``budget`` and ``[BAU, 1]`` that maximise ``Σ w_I P_I(both)``.
 
@@ -370,6 +309,10 @@ def optimise(
         The solver (module docstring); ``"greedy"`` is the default (docs/decisions.md).
     frontier_points : int
         Budgets from 0 to the larger of ``1.5 B`` and the plan's cost, plus ``B`` itself.
+    fresh : bool
+        Re-estimate the plan, the answer, the answer at ``B + 1`` and the frontier on a fresh
+        record derived from ``unc``'s seed (:func:`simulator.holdout.holdout`, ``fresh_draws``
+        draws, default ``unc.draws``). A record without a seed (the point record) has none.
 
     Examples
     --------
@@ -400,15 +343,31 @@ def optimise(
         alt = _solve(p, plan_d, method)
         best = alt if p.true(alt) > p.true(best) else best
     more = _solve(_problem(resp, scenario, w, budget + 1.0, cache), best, method)
-    full = resp.planned.copy()
-    full[p.free] = p.lo + best
+
+    def levers(d: np.ndarray) -> np.ndarray:
+        x = resp.planned.copy()
+        x[p.free] = p.lo + d
+        return x
+
+    full = levers(best)
     ids = list(w)
     plan_res = engine.run(unc, scenario)
     opt_scenario = scenario.with_levels(levels_dict(scenario, full))
     opt_res = engine.run(unc, opt_scenario)
     hits_plan = sum(w[i] * plan_res.indices[i].hits["both"] for i in ids)
     hits_opt = sum(w[i] * opt_res.indices[i].hits["both"] for i in ids)
-    diff = hits_opt - hits_plan
+    hits_more = objective_draws(resp, levers(more), w)
+    estimate = None
+    if fresh and unc.seed is not None:
+        estimate = reestimate(
+            engine,
+            holdout(engine, unc, scenario, fresh_draws),
+            scenario,
+            w,
+            optimised=full,
+            more=levers(more),
+            frontier=tuple((row["budget"], levers(solutions[row["budget"]])) for row in rows),
+        )
     return OptimisationResult(
         budget=float(budget),
         currency=scenario.currency,
@@ -423,10 +382,13 @@ def optimise(
         p_both_optimised={i: opt_res.indices[i].p_both for i in ids},
         objective_plan=float(np.mean(hits_plan)),
         objective_optimised=float(np.mean(hits_opt)),
-        se_gain=float(np.std(diff, ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else float("nan"),
+        se_gain=draws_se(hits_opt - hits_plan),
         mc_se={i: mc_se(opt_res.indices[i].p_both, unc.draws) for i in ids},
         marginal_value=max(0.0, p.true(more) - p.true(best)),
         frontier=tuple(rows),
+        se_plan={i: mc_se(plan_res.indices[i].p_both, unc.draws) for i in ids},
+        se_marginal=draws_se(hits_more - objective_draws(resp, full, w)),
+        fresh=estimate,
     )
 
 
@@ -473,7 +435,13 @@ def _frontier(
         solutions[float(b)] = d
         full = resp.planned.copy()
         full[p.free] = p.lo + d
-        row = {"budget": float(b), "p_both": prev_value, "cost": float(b - p.available + p.cost(d))}
-        row |= {f"p_both_{i}": resp.p_both(full, i) for i in weights}
+        hits = {i: resp.score(full, i) >= resp.threshold(i) for i in weights}
+        row = {
+            "budget": float(b),
+            "p_both": prev_value,
+            "se": draws_se(sum(w * hits[i] for i, w in weights.items())),
+            "cost": float(b - p.available + p.cost(d)),
+        }
+        row |= {f"p_both_{i}": float(hits[i].mean()) for i in weights}
         rows.append(row)
     return rows, solutions

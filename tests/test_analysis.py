@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator.analysis import SOURCES, _indices, _mix, goal_seek, sobol, tornado
+from simulator.analysis import SOURCES, _indices, _mix, _paired_se, goal_seek, reach, sobol, tornado
 from simulator.engine import Engine
 from simulator.errors import InputError
 from simulator.response import Response, levels_dict, lever_vector
@@ -220,3 +220,103 @@ def test_sobol_sources_cover_every_uncertain_input(engine: Engine) -> None:
 def test_sobol_records_the_root_seed(engine: Engine, plan: Scenario) -> None:
     child = np.random.SeedSequence(12).spawn(3)[2]
     assert sobol(engine, plan, draws=50, rng=child, n_boot=5).seed == 12
+
+
+def test_swing_error_is_the_spread_of_the_swing_across_seeds(engine: Engine, plan: Scenario) -> None:
+    """The reported CRN error of a swing (and of a change) matches its spread over 30 independent records.
+
+    The error of each side alone, ``sqrt(p(1 − p)/n)``, is far larger: a tornado that reported it
+    (or the unpaired error of the difference) would fail the first check.
+    """
+    draws, group = 800, ("papi", "g8_egovernance")
+    swings, se_swing, ups, se_up, unpaired = [], [], [], [], []
+    for seed in range(30):
+        res = tornado(engine, engine.uncertainties(draws, 1000 + seed), plan)
+        row = next(r for r in res.rows["papi"] if (r["group_index"], r["group"]) == group)
+        swings.append(row["swing_p_both"])
+        se_swing.append(row["se_swing_p_both"])
+        ups.append(row["delta_p_both_up"])
+        se_up.append(row["se_delta_p_both_up"])
+        p_up, p_down = row["p_both_up"], row["p_both_down"]
+        unpaired.append(np.sqrt((p_up * (1 - p_up) + p_down * (1 - p_down)) / draws))
+    sd_swing, sd_up = float(np.std(swings, ddof=1)), float(np.std(ups, ddof=1))
+    # the sd of 30 values is within ±35 % of the true sd with probability > 0.99
+    assert 0.65 < float(np.mean(se_swing)) / sd_swing < 1.35
+    assert 0.65 < float(np.mean(se_up)) / sd_up < 1.35
+    assert float(np.mean(unpaired)) > 2.5 * sd_swing
+
+
+def test_paired_error_of_indicators_from_counts() -> None:
+    rng = np.random.default_rng(2)
+    a, b = rng.uniform(size=5000) < 0.3, rng.uniform(size=5000) < 0.35
+    d = a.astype(float) - b.astype(float)
+    assert _paired_se(a, b) == pytest.approx(d.std(ddof=1) / np.sqrt(d.size), rel=1e-12)
+    assert _paired_se(a, a) == 0.0
+
+
+def test_moving_a_few_levers_equals_the_full_score(engine: Engine, plan: Scenario) -> None:
+    unc = engine.uncertainties(DRAWS, 6)
+    resp = Response.build(engine, unc, plan)
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 1, len(resp.keys))
+    point = resp.at(x)
+    sipas = [j for j, k in enumerate(resp.keys) if k[0] == "sipas"]
+    rows = np.flatnonzero(rng.uniform(size=DRAWS) < 0.4)
+    for i in resp.index_ids:
+        assert np.array_equal(point.score(i), resp.score(x, i))
+        assert resp.mean_rank(point.score(i), i) == resp.rank(point.score(i), i).mean()
+        for positions in ([0], sipas[:2], [len(resp.keys) - 1], list(range(len(resp.keys)))):
+            values = rng.uniform(0, 1, len(positions))
+            moved = x.copy()
+            moved[positions] = values
+            full = resp.score(moved, i)
+            assert np.allclose(point.along(i, positions)(values), full, rtol=0, atol=1e-9)
+            assert np.allclose(point.along(i, positions, rows)(values), full[rows], rtol=0, atol=1e-9)
+
+
+def test_goal_seek_equals_a_plain_bisection(engine: Engine, plan: Scenario) -> None:
+    """Bisecting only the draws that change gives the same levels as bisecting P(both) itself."""
+    unc = engine.uncertainties(DRAWS, 8)
+    resp = Response.build(engine, unc, plan)
+    q = {"papi": 0.45, "sipas": 0.3}
+    res = goal_seek(engine, unc, plan, q=q, response=resp, tol=1e-3)
+    assert set(res.uniform) == {"papi", "sipas"} and res.q == q
+    x0 = resp.planned
+    for i, qi in q.items():
+        own = np.array([k[0] == i for k in resp.keys])
+
+        def p(u: float, i: str = i, own: np.ndarray = own) -> float:
+            return resp.p_both(np.where(own, np.minimum(x0 + u, 1.0), x0), i)
+
+        lo, hi = 0.0, float(1.0 - x0[own].min())
+        if p(lo) >= qi:
+            expected = 0.0
+        elif p(hi) < qi:
+            expected = None
+        else:
+            while hi - lo > 1e-3:
+                mid = 0.5 * (lo + hi)
+                lo, hi = (lo, mid) if p(mid) >= qi else (mid, hi)
+            expected = hi
+        assert res.uniform[i]["delta"] == expected
+        if expected is not None:
+            assert res.uniform[i]["p_both"] == p(expected)
+        assert res.uniform[i]["best_p_both"] == p(1.0)
+        for r in res.by_group[i]:
+            j = resp.keys.index((r["group_index"], r["group"]))
+            x = x0.copy()
+            x[j] = 1.0
+            assert r["best_p_both"] == resp.p_both(x, i)
+            if r["reachable"]:
+                x[j] = r["level"]
+                assert r["p_both"] == resp.p_both(x, i) >= qi
+
+
+def test_reach_is_the_plan_and_every_own_group_at_full(engine: Engine, plan: Scenario) -> None:
+    unc = engine.uncertainties(DRAWS, 5)
+    spans = reach(engine, unc, plan)
+    for i, p in plan.indices.items():
+        full = engine.run(unc, plan.with_levels({i: {g.id: 1.0 for g in p.groups}})).indices[i].p_both
+        assert spans[i]["best_p_both"] == pytest.approx(full, abs=1.5 / DRAWS)
+        assert spans[i]["p_both_plan"] == engine.run(unc, plan).indices[i].p_both
+        assert spans[i]["se_best"] == pytest.approx(np.sqrt(full * (1 - full) / DRAWS), rel=0.05)

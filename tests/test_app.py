@@ -152,11 +152,3 @@ def test_share_encode_decode_roundtrip():
     assert (view.draws, view.seed, view.lang) == (20000, 1, "en")
     junk = share.decode({"lv": "x:abc,papi.g1:500,:", "tg": "a:b", "lang": "fr", "draws": "many"})
     assert junk.levels == {} and junk.targets == {} and junk.lang is None and junk.draws is None
-
-
-def test_decisions_tab_renders_tornado_goal_seek_and_optimiser(app):
-    at = _open_tab(app, "Quyết định")
-    assert not at.exception and not at.error
-    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
-    assert "Chỉ số PAPI" in text and "±" in text  # goal-seek answers carry their MC error
-    assert len(at.dataframe) >= 4  # goal seek per index + the optimiser's allocation

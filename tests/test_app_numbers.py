@@ -92,6 +92,7 @@ def test_a_cleared_target_restores_its_value(par_tab):
 def test_budget_typed_the_vietnamese_way_is_bounded_and_restored(par_tab):
     at = par_tab
     at.session_state["tab"] = "Quyết định"
+    at.session_state["dec_tab"] = "Phân bổ ngân sách"
     at.run()
     field = at.text_input(key="w:budget")
     assert field.value == "54"

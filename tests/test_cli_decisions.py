@@ -8,6 +8,7 @@ import pytest
 from conftest import PLAN
 
 from simulator.__main__ import main
+from simulator.allocation import HOLDOUT_STREAM
 
 SMALL = ["--draws", "400", "--seed", "1"]
 
@@ -26,6 +27,8 @@ def test_sensitivity_json(capsys: pytest.CaptureFixture[str]) -> None:
     for index_id in ("par_index", "sipas", "papi"):
         rows = doc["indices"][index_id]["tornado"]
         assert rows and {"group", "delta_p_both_up", "delta_p_both_down"} <= set(rows[0])
+        errors = {"p_both_up", "p_both_down", "se_delta_p_both_up", "swing_p_both", "se_swing_p_both"}
+        assert errors <= set(rows[0]) and all(r["se_swing_p_both"] >= 0 for r in rows)
         assert {"all_done", "bau_only"} == set(doc["indices"][index_id]["brackets"])
         assert {r["source"] for r in doc["indices"][index_id]["sobol"]} >= {"delivery", "units"}
 
@@ -35,7 +38,9 @@ def test_goalseek_json_and_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     doc = json.loads(out)
     assert doc["q"] == 0.5
-    assert {"reachable", "delta", "p_both", "se", "best_p_both"} <= set(doc["indices"]["papi"]["uniform"])
+    assert {"reachable", "delta", "p_both", "se", "best_p_both", "se_best"} <= set(
+        doc["indices"]["papi"]["uniform"]
+    )
     code, out, _ = run(capsys, "goalseek", str(PLAN), *SMALL)
     assert code == 0 and "Nhóm (một mình)" in out and "Mức cần" in out
 
@@ -50,6 +55,14 @@ def test_optimize_json_default_budget(capsys: pytest.CaptureFixture[str]) -> Non
     assert all({"budget", "p_both"} <= set(f) for f in doc["frontier"])
     values = [f["p_both"] for f in doc["frontier"]]
     assert values == sorted(values)
+    fresh = doc["fresh"]  # the same figures re-estimated on fresh draws, a child of the seed
+    assert fresh["seed"] == 1 and fresh["draws"] == 400 and fresh["spawn_key"] == [HOLDOUT_STREAM]
+    assert set(fresh["p_both_optimised"]) == set(fresh["se_optimised"]) == {"par_index", "sipas", "papi"}
+    assert {"gain", "se_gain", "marginal_value", "se_marginal", "objective_optimised"} <= set(fresh)
+    assert [f["budget"] for f in fresh["frontier"]] == [f["budget"] for f in doc["frontier"]]
+    assert all(f["se"] > 0 for f in fresh["frontier"]) and {"se_plan", "se_marginal"} <= set(doc)
+    code, again, _ = run(capsys, "optimize", str(PLAN), *SMALL, "--points", "3", "--json")
+    assert json.loads(again)["fresh"] == fresh
 
 
 def test_optimize_table_in_english(capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,6 +81,7 @@ def test_optimize_table_in_english(capsys: pytest.CaptureFixture[str]) -> None:
         "en",
     )
     assert code == 0 and "Efficient frontier" in out and "Budget: 60.00" in out
+    assert "Re-estimated on 400 fresh draws (seed 1" in out and "±" in out
 
 
 @pytest.mark.parametrize(

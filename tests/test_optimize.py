@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from test_analysis import one_index, papi_point, slope
 
+from simulator.allocation import HOLDOUT_STREAM, holdout
 from simulator.analysis import tornado
 from simulator.engine import Engine
 from simulator.errors import InputError
@@ -140,3 +141,44 @@ def test_optimiser_on_the_overview_draws(engine: Engine, plan: Scenario) -> None
     other = Response.build(engine, engine.uncertainties(1000, 13), plan)
     with pytest.raises(InputError, match="response"):
         optimise(engine, unc, plan, response=other)
+
+
+def test_fresh_reestimate_is_reproducible_and_independent_of_the_selection(
+    engine: Engine, plan: Scenario
+) -> None:
+    """The optimiser's figures re-estimated on a fresh record: a child of the seed, not the chosen-on draws."""
+    unc = engine.uncertainties(1000, 12)
+    res = optimise(engine, unc, plan, frontier_points=3, fresh_draws=1200)
+    again = optimise(engine, engine.uncertainties(1000, 12), plan, frontier_points=3, fresh_draws=1200)
+    assert res.fresh is not None and res.fresh.to_dict() == again.fresh.to_dict()  # same seed, same numbers
+    fresh = holdout(engine, unc, plan, 1200)
+    assert fresh.seed == 12 and fresh.spawn_key == (HOLDOUT_STREAM,) and fresh.draws == 1200
+    a, b = unc.by_index["papi"].forecast.unit[:1000], fresh.by_index["papi"].forecast.unit[:1000]
+    assert abs(np.corrcoef(a.ravel(), b.ravel())[0, 1]) < 0.01  # no stream shared with the chosen-on draws
+    plan_run = engine.run(fresh, plan)
+    opt_run = engine.run(fresh, plan.with_levels(res.allocation))
+    for i in plan.indices:  # exactly the engine's figures on the fresh record
+        assert res.fresh.p_both_plan[i] == plan_run.indices[i].p_both
+        assert res.fresh.p_both_optimised[i] == opt_run.indices[i].p_both
+    # the fresh record depends on the seed only: a choice made on other draws of the same seed is
+    # re-estimated on the very same fresh draws (the plan's fresh figures are identical)
+    other = optimise(engine, engine.uncertainties(700, 12), plan, frontier_points=3, fresh_draws=1200)
+    assert other.fresh.p_both_plan == res.fresh.p_both_plan
+    assert optimise(engine, engine.uncertainties(1000, 13), plan, frontier_points=3).fresh.p_both_plan != (
+        res.fresh.p_both_plan
+    )
+    assert [r["budget"] for r in res.fresh.frontier] == [r["budget"] for r in res.frontier]
+    assert optimise(engine, engine.point_uncertainties(), plan, frontier_points=2).fresh is None
+
+
+def test_errors_of_the_frontier_and_the_marginal_value(engine: Engine, plan: Scenario) -> None:
+    unc = engine.uncertainties(1000, 4)
+    res = optimise(engine, unc, plan, frontier_points=3)
+    for row in res.frontier:
+        j = row["p_both"]
+        # a weighted mean of three indicators: its error is at most that of one indicator
+        assert 0 < row["se"] <= np.sqrt(j * (1 - j) / unc.draws) + 1e-12
+    assert 0 <= res.se_marginal < 0.05 and 0 <= res.fresh.se_marginal < 0.05
+    assert res.se_plan == {i: pytest.approx(np.sqrt(p * (1 - p) / 1000)) for i, p in res.p_both_plan.items()}
+    keys = {"fresh", "se_plan", "se_marginal"}
+    assert keys <= set(res.to_dict()) and "se_gain" in res.to_dict()["fresh"]
