@@ -7,11 +7,19 @@ import pandas as pd
 
 from app.i18n import tr
 
-PLAN = "#1f5fa8"
+# Drawn on the light and on the dark theme: marks keep a contrast of at least 3:1 on both (PLAN 5.4
+# and 3.3, BAU 3.1 and 5.9, TARGET 5.4 and 3.3 on white and on Streamlit's dark background). Text
+# and the published series use the page's own text colour (SVG ``currentColor``), so axis labels
+# reach the body text's contrast (over 10:1) on either theme; tints are translucent, not pale.
+PLAN = "#2b6cb0"
 BAU = "#8a94a3"
 TARGET = "#c0392b"
-ZONE = "#dff2e3"
-HISTORY = "#1b2733"
+ZONE = "#16a34a"
+ZONE_OPACITY = 0.16
+HISTORY = "currentColor"
+INK = "currentColor"
+GRID = "rgba(128, 128, 128, 0.25)"
+MAXIMUM = "rgba(128, 128, 128, 0.22)"
 
 _VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
 _EN_LOCALE = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]}
@@ -22,8 +30,18 @@ def finish(chart: alt.TopLevelMixin, lang: str, big: bool, height: int) -> alt.T
     return (
         chart.properties(height=height + (60 if big else 0))
         .configure(locale={"number": _VI_LOCALE if lang == "vi" else _EN_LOCALE})
-        .configure_axis(labelFontSize=size, titleFontSize=size, grid=True, gridColor="#eef1f4")
-        .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom", title=None)
+        .configure_axis(
+            labelFontSize=size,
+            titleFontSize=size,
+            labelColor=INK,
+            titleColor=INK,
+            grid=True,
+            gridColor=GRID,
+            domainColor=BAU,
+            tickColor=BAU,
+        )
+        .configure_legend(labelFontSize=size, titleFontSize=size, labelColor=INK, orient="bottom", title=None)
+        .configure_text(color=INK)
         .configure_view(strokeWidth=0)
     )
 
@@ -56,7 +74,15 @@ def score_chart(hist: pd.DataFrame, target: float, lang: str, big: bool = False)
     rule = alt.Chart(pd.DataFrame({"t": [target]})).mark_rule(color=TARGET, strokeWidth=3).encode(x="t:Q")
     label = (
         alt.Chart(pd.DataFrame({"t": [target], "text": [tr("c_target", lang)]}))
-        .mark_text(color=TARGET, align="left", dx=4, dy=-4, baseline="top", fontSize=14 if big else 12)
+        .mark_text(
+            color=INK,
+            fontWeight="bold",
+            align="left",
+            dx=4,
+            dy=-4,
+            baseline="top",
+            fontSize=14 if big else 12,
+        )
         .encode(x="t:Q", y=alt.value(0), text="text:N")
     )
     return finish(alt.layer(bars, bau, rule, label), lang, big, 230)
@@ -68,7 +94,7 @@ def rank_chart(frame: pd.DataFrame, target_rank: int, lang: str, big: bool = Fal
     x_scale = alt.Scale(domain=[0.5, n + 0.5], nice=False)
     zone = (
         alt.Chart(pd.DataFrame({"a": [0.5], "b": [target_rank + 0.5]}))
-        .mark_rect(color=ZONE)
+        .mark_rect(color=ZONE, opacity=ZONE_OPACITY)
         .encode(x=alt.X("a:Q", scale=x_scale), x2="b:Q")
     )
     y = alt.Y("p:Q", title=tr("c_prob", lang), axis=alt.Axis(format="%"))
@@ -139,7 +165,7 @@ def components_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.T
     ]
     top = (
         alt.Chart(data)
-        .mark_bar(color="#e7ebf0", height={"band": 0.75})
+        .mark_bar(color=MAXIMUM, height={"band": 0.75})
         .encode(x=alt.X("max:Q", title=tr("c_points", lang)), y=y, tooltip=tips)
     )
     plan = alt.Chart(data).mark_bar(color=PLAN, height={"band": 0.45}).encode(x="plan:Q", y=y, tooltip=tips)

@@ -25,6 +25,7 @@ from simulator.standings import YEARS, Standings
 from simulator.units import units_for_year
 
 HIGHLIGHT = "#fde68a"
+INK_ON_HIGHLIGHT = "#1b2733"  # dark text on the yellow row on either theme (12:1)
 
 
 def band_label(band: str, lang: str) -> str:
@@ -187,7 +188,8 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
 
     def mark(row: pd.Series) -> list[str]:
         on = row[unit_col] == focal
-        return [f"background-color: {HIGHLIGHT}; font-weight: 700" if on else ""] * len(row)
+        style = f"background-color: {HIGHLIGHT}; color: {INK_ON_HIGHLIGHT}; font-weight: 700"
+        return [style if on else ""] * len(row)
 
     left, right = st.columns([0.55, 0.45], gap="large")
     with left:

@@ -44,7 +44,7 @@ def reference_histogram(view: OutsideView, lang: str, big: bool = False) -> alt.
     rule = alt.Chart(mark).mark_rule(color=charts.TARGET, strokeWidth=3).encode(x="g:Q")
     text = (
         alt.Chart(mark)
-        .mark_text(color=charts.TARGET, align="left", dx=4, dy=-6, fontWeight="bold")
+        .mark_text(color=charts.INK, align="left", dx=4, dy=-6, fontWeight="bold")
         .encode(x="g:Q", y=alt.value(8), text="label:N")
     )
     return charts.finish(alt.layer(base, rule, text), lang, big, 200)
