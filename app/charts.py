@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -20,6 +22,8 @@ HISTORY = "currentColor"
 INK = "currentColor"
 GRID = "rgba(128, 128, 128, 0.25)"
 MAXIMUM = "rgba(128, 128, 128, 0.22)"
+LABEL_WIDTH = 34  # characters per line of a component's name beside its bar
+TITLE_WIDTH = 36  # characters per line of an axis title
 
 _VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
 _EN_LOCALE = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]}
@@ -44,6 +48,12 @@ def finish(chart: alt.TopLevelMixin, lang: str, big: bool, height: int) -> alt.T
         .configure_text(color=INK)
         .configure_view(strokeWidth=0)
     )
+
+
+def title_lines(text: str, width: int = TITLE_WIDTH) -> list[str] | str:
+    """An axis title that is too long for a narrow chart, as lines (Vega draws a list as lines)."""
+    lines = textwrap.wrap(text, width)
+    return lines if len(lines) > 1 else text
 
 
 def _series_scale(lang: str, history: bool = False) -> alt.Scale:
@@ -127,12 +137,15 @@ def fan_chart(
     names = {"plan": tr("c_plan", lang), "bau": tr("c_bau", lang), "history": tr("c_history", lang)}
     data["series"] = data["series"].map(names)
     title = tr("c_score", lang) if measure == "score" else tr("c_rank", lang)
-    if measure == "rank":
-        y_scale = alt.Scale(domain=[n_units, 1], nice=False)
+    if measure == "rank":  # a merged field ranks fewer units than the published years did: show both
+        worst = max(n_units, int(data[["lo", "mid", "hi"]].max().max(skipna=True) if len(data) else n_units))
+        y_scale = alt.Scale(domain=[worst, 1], nice=False)
     else:
         y_scale = alt.Scale(zero=False)
-    x = alt.X("year:O", title=tr("c_year", lang), axis=alt.Axis(labelAngle=0))
-    color = alt.Color("series:N", scale=_series_scale(lang, True), legend=alt.Legend(title=None))
+    x = alt.X("year:O", title=tr("c_year", lang), axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+    color = alt.Color(
+        "series:N", scale=_series_scale(lang, True), legend=alt.Legend(title=None, direction="vertical")
+    )
     bands = data[data["series"] != names["history"]]
     band = (
         alt.Chart(bands)
@@ -147,16 +160,17 @@ def fan_chart(
         .encode(x=x, y=alt.Y("mid:Q", scale=y_scale), color=color, tooltip=["year:O", "mid:Q"])
     )
     rule = alt.Chart(pd.DataFrame({"t": [target]})).mark_rule(color=TARGET, strokeDash=[2, 2]).encode(y="t:Q")
-    return finish(alt.layer(band, mid, hist, rule), lang, big, 220)
+    return finish(alt.layer(band, mid, hist, rule), lang, big, 300)  # with its legend, one entry a line
 
 
 def components_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.TopLevelMixin:
     """Each field/dimension: maximum (light bar), plan expectation (bar), BAU (black tick)."""
     data = frame.copy()
     mark = " *" if bool(data["assumed"].any()) else ""
-    data["label"] = [(n if len(n) <= 38 else n[:36] + "…") + mark for n in data["name"]]
+    data["label"] = ["\n".join(textwrap.wrap(n + mark, LABEL_WIDTH)) for n in data["name"]]
     order = list(data["label"])
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    lines = alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')")  # long names wrap, never "…"
+    y = alt.Y("label:N", title=None, sort=order, axis=lines)
     tips = [
         alt.Tooltip("name:N", title=tr("c_component", lang)),
         alt.Tooltip("plan:Q", title=tr("c_plan", lang), format=".2f"),
@@ -174,7 +188,8 @@ def components_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.T
         .mark_tick(color=HISTORY, thickness=3, size=22 if big else 18)
         .encode(x="bau:Q", y=y, tooltip=tips)
     )
-    return finish(alt.layer(top, plan, bau), lang, big, 32 * len(data))
+    rows = max(label.count("\n") + 1 for label in data["label"])
+    return finish(alt.layer(top, plan, bau), lang, big, (20 + 14 * rows) * len(data))
 
 
 def probability_bars(

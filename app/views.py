@@ -45,6 +45,7 @@ _CSS = """
 [data-testid="stMetricLabel"] p {font-size: 1.0rem; line-height: 1.3;}
 [data-testid="stMetricDelta"] {font-size: 0.95rem; height: auto !important;}
 [class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: min(2.9rem, 16cqi);}
+[class*="st-key-ov_gain_"] [data-testid="stMetricValue"] {font-size: min(2.1rem, 10.5cqi);}
 [data-testid="stCaptionContainer"], .bau-mark, .sec-row .lab, .target-line,
   [data-testid="stFileUploaderDropzoneInstructions"] small
   {color: color-mix(in srgb, currentColor 76%, transparent) !important; opacity: 1 !important;}
@@ -79,6 +80,7 @@ section[data-testid="stSidebar"], header[data-testid="stHeader"] {display: none;
 .block-container {padding-top: 0.8rem;}
 [data-testid="stMetricValue"] {font-size: min(2.3rem, 16cqi);}
 [class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: min(3.2rem, 16cqi);}
+[class*="st-key-ov_gain_"] [data-testid="stMetricValue"] {font-size: min(2.3rem, 10.5cqi);}
 [data-testid="stMetricLabel"] p {font-size: 1.25rem;}
 [data-testid="stMetricDelta"] {font-size: 1.15rem;}
 .bau-mark span {font-size: 0.9rem;}
