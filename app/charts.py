@@ -44,7 +44,14 @@ def finish(chart: alt.TopLevelMixin, lang: str, big: bool, height: int) -> alt.T
             domainColor=BAU,
             tickColor=BAU,
         )
-        .configure_legend(labelFontSize=size, titleFontSize=size, labelColor=INK, orient="bottom", title=None)
+        .configure_legend(
+            labelFontSize=size,
+            titleFontSize=size,
+            labelColor=INK,
+            titleColor=INK,
+            orient="bottom",
+            title=None,
+        )
         .configure_text(color=INK)
         .configure_view(strokeWidth=0)
     )

@@ -57,6 +57,8 @@ _CSS = """
 .bau-mark span::before {content: ""; position: absolute; left: 50%; top: -0.55rem; height: 0.5rem;
   border-left: 2px solid currentColor;}
 [data-testid="stAppDeployButton"] {display: none;}
+.st-key-field_split [data-testid="stHorizontalBlock"] {flex-wrap: wrap;}
+.st-key-field_split [data-testid="stColumn"] {flex: 1 1 34rem !important; min-width: min(100%, 34rem);}
 [data-testid="stTab"][aria-selected="true"] {color: light-dark(rgb(207, 66, 80), #f0808c);}
 h2 {font-size: 1.6rem !important; padding-top: 0.2rem !important;}
 [data-testid="stSlider"] label p {font-size: 0.9rem;}
