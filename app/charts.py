@@ -25,7 +25,8 @@ MAXIMUM = "rgba(128, 128, 128, 0.22)"
 LABEL_WIDTH = 34  # characters per line of a component's name beside its bar
 TITLE_WIDTH = 36  # characters per line of an axis title
 
-_VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
+# vi writes a space (here a no-break one) before the percent sign, as labels.percent does: "38 %"
+_VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"], "percent": "\u00a0%"}
 _EN_LOCALE = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]}
 
 
@@ -164,7 +165,12 @@ def fan_chart(
     hist = (
         alt.Chart(past)
         .mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=2.5)
-        .encode(x=x, y=alt.Y("mid:Q", scale=y_scale), color=color, tooltip=["year:O", "mid:Q"])
+        .encode(
+            x=x,
+            y=alt.Y("mid:Q", scale=y_scale),
+            color=color,
+            tooltip=["year:O", alt.Tooltip("mid:Q", format=".2~f")],
+        )
     )
     rule = alt.Chart(pd.DataFrame({"t": [target]})).mark_rule(color=TARGET, strokeDash=[2, 2]).encode(y="t:Q")
     return finish(alt.layer(band, mid, hist, rule), lang, big, 300)  # with its legend, one entry a line
