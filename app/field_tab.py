@@ -137,7 +137,7 @@ def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> al
     if focal in s.units:
         box = pd.DataFrame({"unit": [focal]})
         layers.append(alt.Chart(box).mark_rect(fill=None, stroke=charts.TARGET, strokeWidth=3).encode(y=y))
-    return charts.finish(alt.layer(*layers), lang, big, 22 * s.n_units)
+    return charts.finish(alt.layer(*layers), lang, big, 26 * s.n_units)  # rows as tall as two-tier vi labels
 
 
 def render(ev: state.Evaluation, lang: str, big: bool) -> None:
