@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
 from app.i18n import tr
 
-PLAN = "#1f5fa8"
+# Drawn on the light and on the dark theme: marks keep a contrast of at least 3:1 on both (PLAN 5.4
+# and 3.3, BAU 3.1 and 5.9, TARGET 5.4 and 3.3 on white and on Streamlit's dark background). Text
+# and the published series use the page's own text colour (SVG ``currentColor``), so axis labels
+# reach the body text's contrast (over 10:1) on either theme; tints are translucent, not pale.
+PLAN = "#2b6cb0"
 BAU = "#8a94a3"
 TARGET = "#c0392b"
-ZONE = "#dff2e3"
-HISTORY = "#1b2733"
+ZONE = "#16a34a"
+ZONE_OPACITY = 0.16
+HISTORY = "currentColor"
+INK = "currentColor"
+GRID = "rgba(128, 128, 128, 0.25)"
+MAXIMUM = "rgba(128, 128, 128, 0.22)"
+LABEL_WIDTH = 34  # characters per line of a component's name beside its bar
+TITLE_WIDTH = 36  # characters per line of an axis title
 
-_VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
+# vi writes a space (here a no-break one) before the percent sign, as labels.percent does: "38 %"
+_VI_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"], "percent": "\u00a0%"}
 _EN_LOCALE = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]}
 
 
@@ -22,10 +35,33 @@ def finish(chart: alt.TopLevelMixin, lang: str, big: bool, height: int) -> alt.T
     return (
         chart.properties(height=height + (60 if big else 0))
         .configure(locale={"number": _VI_LOCALE if lang == "vi" else _EN_LOCALE})
-        .configure_axis(labelFontSize=size, titleFontSize=size, grid=True, gridColor="#eef1f4")
-        .configure_legend(labelFontSize=size, titleFontSize=size, orient="bottom", title=None)
+        .configure_axis(
+            labelFontSize=size,
+            titleFontSize=size,
+            labelColor=INK,
+            titleColor=INK,
+            grid=True,
+            gridColor=GRID,
+            domainColor=BAU,
+            tickColor=BAU,
+        )
+        .configure_legend(
+            labelFontSize=size,
+            titleFontSize=size,
+            labelColor=INK,
+            titleColor=INK,
+            orient="bottom",
+            title=None,
+        )
+        .configure_text(color=INK)
         .configure_view(strokeWidth=0)
     )
+
+
+def title_lines(text: str, width: int = TITLE_WIDTH) -> list[str] | str:
+    """An axis title that is too long for a narrow chart, as lines (Vega draws a list as lines)."""
+    lines = textwrap.wrap(text, width)
+    return lines if len(lines) > 1 else text
 
 
 def _series_scale(lang: str, history: bool = False) -> alt.Scale:
@@ -56,7 +92,15 @@ def score_chart(hist: pd.DataFrame, target: float, lang: str, big: bool = False)
     rule = alt.Chart(pd.DataFrame({"t": [target]})).mark_rule(color=TARGET, strokeWidth=3).encode(x="t:Q")
     label = (
         alt.Chart(pd.DataFrame({"t": [target], "text": [tr("c_target", lang)]}))
-        .mark_text(color=TARGET, align="left", dx=4, dy=-4, baseline="top", fontSize=14 if big else 12)
+        .mark_text(
+            color=INK,
+            fontWeight="bold",
+            align="left",
+            dx=4,
+            dy=-4,
+            baseline="top",
+            fontSize=14 if big else 12,
+        )
         .encode(x="t:Q", y=alt.value(0), text="text:N")
     )
     return finish(alt.layer(bars, bau, rule, label), lang, big, 230)
@@ -68,7 +112,7 @@ def rank_chart(frame: pd.DataFrame, target_rank: int, lang: str, big: bool = Fal
     x_scale = alt.Scale(domain=[0.5, n + 0.5], nice=False)
     zone = (
         alt.Chart(pd.DataFrame({"a": [0.5], "b": [target_rank + 0.5]}))
-        .mark_rect(color=ZONE)
+        .mark_rect(color=ZONE, opacity=ZONE_OPACITY)
         .encode(x=alt.X("a:Q", scale=x_scale), x2="b:Q")
     )
     y = alt.Y("p:Q", title=tr("c_prob", lang), axis=alt.Axis(format="%"))
@@ -101,12 +145,15 @@ def fan_chart(
     names = {"plan": tr("c_plan", lang), "bau": tr("c_bau", lang), "history": tr("c_history", lang)}
     data["series"] = data["series"].map(names)
     title = tr("c_score", lang) if measure == "score" else tr("c_rank", lang)
-    if measure == "rank":
-        y_scale = alt.Scale(domain=[n_units, 1], nice=False)
+    if measure == "rank":  # a merged field ranks fewer units than the published years did: show both
+        worst = max(n_units, int(data[["lo", "mid", "hi"]].max().max(skipna=True) if len(data) else n_units))
+        y_scale = alt.Scale(domain=[worst, 1], nice=False)
     else:
         y_scale = alt.Scale(zero=False)
-    x = alt.X("year:O", title=tr("c_year", lang), axis=alt.Axis(labelAngle=0))
-    color = alt.Color("series:N", scale=_series_scale(lang, True), legend=alt.Legend(title=None))
+    x = alt.X("year:O", title=tr("c_year", lang), axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+    color = alt.Color(
+        "series:N", scale=_series_scale(lang, True), legend=alt.Legend(title=None, direction="vertical")
+    )
     bands = data[data["series"] != names["history"]]
     band = (
         alt.Chart(bands)
@@ -118,19 +165,25 @@ def fan_chart(
     hist = (
         alt.Chart(past)
         .mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=2.5)
-        .encode(x=x, y=alt.Y("mid:Q", scale=y_scale), color=color, tooltip=["year:O", "mid:Q"])
+        .encode(
+            x=x,
+            y=alt.Y("mid:Q", scale=y_scale),
+            color=color,
+            tooltip=["year:O", alt.Tooltip("mid:Q", format=".2~f")],
+        )
     )
     rule = alt.Chart(pd.DataFrame({"t": [target]})).mark_rule(color=TARGET, strokeDash=[2, 2]).encode(y="t:Q")
-    return finish(alt.layer(band, mid, hist, rule), lang, big, 220)
+    return finish(alt.layer(band, mid, hist, rule), lang, big, 300)  # with its legend, one entry a line
 
 
 def components_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.TopLevelMixin:
     """Each field/dimension: maximum (light bar), plan expectation (bar), BAU (black tick)."""
     data = frame.copy()
     mark = " *" if bool(data["assumed"].any()) else ""
-    data["label"] = [(n if len(n) <= 38 else n[:36] + "…") + mark for n in data["name"]]
+    data["label"] = ["\n".join(textwrap.wrap(n + mark, LABEL_WIDTH)) for n in data["name"]]
     order = list(data["label"])
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    lines = alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')")  # long names wrap, never "…"
+    y = alt.Y("label:N", title=None, sort=order, axis=lines)
     tips = [
         alt.Tooltip("name:N", title=tr("c_component", lang)),
         alt.Tooltip("plan:Q", title=tr("c_plan", lang), format=".2f"),
@@ -139,7 +192,7 @@ def components_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.T
     ]
     top = (
         alt.Chart(data)
-        .mark_bar(color="#e7ebf0", height={"band": 0.75})
+        .mark_bar(color=MAXIMUM, height={"band": 0.75})
         .encode(x=alt.X("max:Q", title=tr("c_points", lang)), y=y, tooltip=tips)
     )
     plan = alt.Chart(data).mark_bar(color=PLAN, height={"band": 0.45}).encode(x="plan:Q", y=y, tooltip=tips)
@@ -148,7 +201,8 @@ def components_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> alt.T
         .mark_tick(color=HISTORY, thickness=3, size=22 if big else 18)
         .encode(x="bau:Q", y=y, tooltip=tips)
     )
-    return finish(alt.layer(top, plan, bau), lang, big, 32 * len(data))
+    rows = max(label.count("\n") + 1 for label in data["label"])
+    return finish(alt.layer(top, plan, bau), lang, big, (20 + 14 * rows) * len(data))
 
 
 def probability_bars(

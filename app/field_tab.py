@@ -19,12 +19,13 @@ from app.numbers import typed
 from app.text import plain
 from app.views import INDEX_NAMES
 from simulator.errors import InputError
-from simulator.labels import number, percent, prob_with_error
+from simulator.labels import assumption_text, number, percent, prob_with_error
 from simulator.rank_width import LEAGUE_INDICES
 from simulator.standings import YEARS, Standings
 from simulator.units import units_for_year
 
 HIGHLIGHT = "#fde68a"
+INK_ON_HIGHLIGHT = "#1b2733"  # dark text on the yellow row on either theme (12:1)
 
 
 def band_label(band: str, lang: str) -> str:
@@ -136,7 +137,7 @@ def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> al
     if focal in s.units:
         box = pd.DataFrame({"unit": [focal]})
         layers.append(alt.Chart(box).mark_rect(fill=None, stroke=charts.TARGET, strokeWidth=3).encode(y=y))
-    return charts.finish(alt.layer(*layers), lang, big, 20 * s.n_units)
+    return charts.finish(alt.layer(*layers), lang, big, 26 * s.n_units)  # rows as tall as two-tier vi labels
 
 
 def render(ev: state.Evaluation, lang: str, big: bool) -> None:
@@ -187,14 +188,16 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
 
     def mark(row: pd.Series) -> list[str]:
         on = row[unit_col] == focal
-        return [f"background-color: {HIGHLIGHT}; font-weight: 700" if on else ""] * len(row)
+        style = f"background-color: {HIGHLIGHT}; color: {INK_ON_HIGHLIGHT}; font-weight: 700"
+        return [style if on else ""] * len(row)
 
-    left, right = st.columns([0.55, 0.45], gap="large")
+    # side by side on a wide screen; on a projector (CSS: columns of at least 34rem) one under the other
+    left, right = st.container(key="field_split").columns([0.55, 0.45], gap="large")
     with left:
         st.markdown(f"**{tr('field_table', lang)}**")
         st.dataframe(frame.style.apply(mark, axis=1), hide_index=True, height=560)
     with right:
         st.markdown(f"**{tr('field_heatmap', lang)}**")
         st.altair_chart(heatmap(s, lang, focal, big), width="stretch")
-    for note in s.assumptions:
-        st.caption("⚠ " + plain(note))
+    for note in s.assumptions:  # the chosen language's half of each bilingual note
+        st.caption(plain(tr("field_assumption", lang, text=assumption_text(note, lang))))

@@ -336,6 +336,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "field_prob": {"vi": "Xác suất", "en": "Probability"},
     "field_table": {"vi": "Bảng xác suất", "en": "Probability table"},
     "field_heatmap": {"vi": "Bản đồ nhiệt", "en": "Heatmap"},
+    "field_assumption": {"vi": "⚠ Giả định: {text}", "en": "⚠ Assumption: {text}"},
     "band_top": {"vi": "Nhóm {k} đầu", "en": "Top {k}"},
     "band_bottom": {"vi": "Nhóm {k} cuối", "en": "Bottom {k}"},
     # targets as planners write them, merged units (issue 10)

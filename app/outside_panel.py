@@ -29,7 +29,7 @@ def reference_histogram(view: OutsideView, lang: str, big: bool = False) -> alt.
     edges = np.linspace(lo, hi if hi > lo else lo + 1.0, BINS + 1)
     counts, _ = np.histogram(values, bins=edges)
     bars = pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "n": counts})
-    x_title = tr("ov_gain_axis", lang)
+    x_title = charts.title_lines(tr("ov_gain_axis", lang))
     base = (
         alt.Chart(bars)
         .mark_bar(color=charts.BAU, opacity=0.85)
@@ -44,7 +44,7 @@ def reference_histogram(view: OutsideView, lang: str, big: bool = False) -> alt.
     rule = alt.Chart(mark).mark_rule(color=charts.TARGET, strokeWidth=3).encode(x="g:Q")
     text = (
         alt.Chart(mark)
-        .mark_text(color=charts.TARGET, align="left", dx=4, dy=-6, fontWeight="bold")
+        .mark_text(color=charts.INK, align="left", dx=4, dy=-6, fontWeight="bold")
         .encode(x="g:Q", y=alt.value(8), text="label:N")
     )
     return charts.finish(alt.layer(base, rule, text), lang, big, 200)
@@ -61,16 +61,19 @@ def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> 
     with left:
         st.altair_chart(reference_histogram(view, lang, big), width="stretch")
     with right:
-        st.metric(
-            tr("ov_gain", lang),
-            tr(
-                "ov_gain_value",
-                lang,
-                gain=number(view.gain_mean, 2, lang),
-                se=number(view.gain_mc_se, 3 if view.gain_mc_se < 0.005 else 2, lang),
-            ),
-            help=tr("mc_help", lang, draws=number(r.draws, 0, lang)),
-        )
+        with st.container(
+            key=f"ov_gain_{index_id}"
+        ):  # the longest value on screen: its own, smaller type (CSS)
+            st.metric(
+                tr("ov_gain", lang),
+                tr(
+                    "ov_gain_value",
+                    lang,
+                    gain=number(view.gain_mean, 2, lang),
+                    se=number(view.gain_mc_se, 3 if view.gain_mc_se < 0.005 else 2, lang),
+                ),
+                help=tr("mc_help", lang, draws=number(r.draws, 0, lang)),
+            )
         st.caption(
             tr(
                 "ov_percentile",
@@ -80,13 +83,14 @@ def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> 
             )
         )
         st.markdown(tr("ov_both", lang))
-        c1, c2 = st.columns(2)
-        c1.metric(tr("ov_model", lang), prob_with_error(r.p_both, r.mc_se["both"], lang))
+        # one under the other: side by side, a column this narrow leaves each figure too small to read
+        st.metric(tr("ov_model", lang), prob_with_error(r.p_both, r.mc_se["both"], lang))
         if view.base.p_both is None:
-            c2.metric(tr("ov_base", lang), "–")
-            st.caption(plain(tr("ov_base_none", lang, why=view.base.why)))
+            st.metric(tr("ov_base", lang), "–")
+            why = view.base.why_vi if lang == "vi" else view.base.why
+            st.caption(plain(tr("ov_base_none", lang, why=why)))
         else:
-            c2.metric(
+            st.metric(
                 tr("ov_base", lang),
                 percent(view.base.p_both, 1, lang),
                 help=tr("ov_base_help", lang, n=number(view.base.n, 0, lang)),

@@ -53,7 +53,7 @@ except Exception as exc:  # an engine that cannot be built for this plan: say wh
     st.error(plain(tr("bad_file", lang, problem=state.error_text(exc)[1])))
     st.stop()
 
-head, lang_box, present_box = st.columns([0.66, 0.2, 0.14], vertical_alignment="center")
+head, lang_box, present_box = st.columns([0.6, 0.2, 0.2], vertical_alignment="center")
 with head:
     st.markdown(f"## {plain(ev.scenario.name)}")
     st.caption(

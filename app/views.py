@@ -29,33 +29,49 @@ def level_format(value: float, lang: str) -> str:
     return f"%.{digits}f %%" if lang == "vi" else f"%.{digits}f%%"
 
 
+# Colours follow the theme: greys are the text colour made lighter (color-mix with currentColor),
+# green and red pick a shade per theme (light-dark, driven by Streamlit's color-scheme), so the text
+# keeps a contrast of at least 4.5:1 on the light and on the dark theme.
 _CSS = """
 <style>
 .block-container {padding-top: 2.4rem; padding-bottom: 2rem; max-width: 100%;}
-[data-testid="stMetricValue"] {font-size: 2.1rem; font-weight: 700; line-height: 1.15;}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {white-space: normal !important;
+.stMarkdownEllipsis, .stMarkdownEllipsis *, [data-testid="stWidgetLabel"] * {white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important;}
-[data-testid="stMetricLabel"] p {font-size: 1.0rem;}
-[data-testid="stMetricDelta"] {font-size: 0.95rem;}
-[class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: 2.9rem;}
+[data-testid="stMetric"] {container-type: inline-size;}
+[data-testid="stMetricValue"] {font-size: min(2.1rem, 16cqi); font-weight: 700; line-height: 1.15;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {white-space: nowrap !important;
+  overflow: visible !important; text-overflow: clip !important;}
+[data-testid="stMetricLabel"] {height: auto !important; min-height: 1.5rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.0rem; line-height: 1.3;}
+[data-testid="stMetricDelta"] {font-size: 0.95rem; height: auto !important;}
+[class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: min(2.9rem, 16cqi);}
+[class*="st-key-ov_gain_"] [data-testid="stMetricValue"] {font-size: min(2.1rem, 10.5cqi);}
+[data-testid="stCaptionContainer"], .bau-mark, .sec-row .lab, .target-line,
+  [data-testid="stFileUploaderDropzoneInstructions"] small
+  {color: color-mix(in srgb, currentColor 76%, transparent) !important; opacity: 1 !important;}
+.stApp {--ok: #15803d; --ok: light-dark(#15803d, #4ade80);
+  --bad: #b91c1c; --bad: light-dark(#b91c1c, #f87171);}
 .bau-mark {position: relative; height: 1rem; margin: -1.55rem 0.55rem 0 0.55rem; pointer-events: none;}
-.bau-mark span {position: absolute; transform: translateX(-50%); font-size: 0.72rem; color: #374151;
+.bau-mark span {position: absolute; transform: translateX(-50%); font-size: 0.72rem;
   white-space: nowrap; line-height: 1rem; font-weight: 600;}
 .bau-mark span::before {content: ""; position: absolute; left: 50%; top: -0.55rem; height: 0.5rem;
-  border-left: 2px solid #374151;}
+  border-left: 2px solid currentColor;}
 [data-testid="stAppDeployButton"] {display: none;}
-h2 {font-size: 1.6rem !important;}
+.st-key-field_split [data-testid="stHorizontalBlock"] {flex-wrap: wrap;}
+.st-key-field_split [data-testid="stColumn"] {flex: 1 1 34rem !important; min-width: min(100%, 34rem);}
+[data-testid="stTab"][aria-selected="true"] {color: light-dark(rgb(207, 66, 80), #f0808c);}
+h2 {font-size: 1.6rem !important; padding-top: 0.2rem !important;}
 [data-testid="stSlider"] label p {font-size: 0.9rem;}
-.sec-row {display: flex; justify-content: space-between; align-items: baseline; gap: 0.5rem;
-  border-top: 1px solid #eef1f4; padding: 0.35rem 0.1rem;}
-.sec-row .lab {color: #374151; font-size: 0.95rem; flex: 1;}
-.sec-row .num {display: flex; flex-direction: column; align-items: flex-end;}
+.sec-row {display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline;
+  gap: 0 0.5rem; border-top: 1px solid rgba(128, 128, 128, 0.2); padding: 0.35rem 0.1rem;}
+.sec-row .lab {font-size: 0.95rem; flex: 1 1 8em;}
+.sec-row .num {display: flex; flex-direction: column; align-items: flex-end; margin-left: auto;}
 .sec-row .val {font-size: 1.35rem; font-weight: 700; white-space: nowrap;}
-.sec-row .dlt {font-size: 0.85rem; color: #15803d; white-space: nowrap;}
-.sec-row .dlt.neg {color: #b91c1c;}
-.idx-head {font-size: 1.35rem; font-weight: 700; margin: 0 0 0.1rem 0;}
-.target-line {color: #4b5563; font-size: 0.95rem; margin-bottom: 0.2rem;}
-h2 {padding-top: 0.2rem !important;}
+.sec-row .dlt {font-size: 0.85rem; color: var(--ok); white-space: nowrap;}
+.sec-row .dlt.neg {color: var(--bad);}
+.idx-box {container-type: inline-size;}
+.idx-head {font-size: min(1.35rem, 7.5cqi); font-weight: 700; margin: 0 0 0.1rem 0; line-height: 1.25;}
+.target-line {font-size: 0.95rem; margin-bottom: 0.2rem;}
 </style>
 """
 
@@ -63,16 +79,18 @@ _PRESENT = """
 <style>
 html {font-size: 19px;}
 section[data-testid="stSidebar"], header[data-testid="stHeader"] {display: none;}
-[data-testid="stMetricValue"] {font-size: 2.3rem;}
-[class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: 3.2rem;}
+.block-container {padding-top: 0.8rem;}
+[data-testid="stMetricValue"] {font-size: min(2.3rem, 16cqi);}
+[class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: min(3.2rem, 16cqi);}
+[class*="st-key-ov_gain_"] [data-testid="stMetricValue"] {font-size: min(2.3rem, 10.5cqi);}
 [data-testid="stMetricLabel"] p {font-size: 1.25rem;}
 [data-testid="stMetricDelta"] {font-size: 1.15rem;}
 .bau-mark span {font-size: 0.9rem;}
 .sec-row .lab {font-size: 1.2rem;} .sec-row .val {font-size: 1.8rem;} .sec-row .dlt {font-size: 1.05rem;}
-h2 {font-size: 2.2rem !important;}
-.idx-head {font-size: 1.8rem;}
-.target-line {font-size: 1.2rem;}
-button[data-baseweb="tab"] p {font-size: 1.3rem;}
+h2 {font-size: 1.5rem !important; padding: 0 !important;}
+.idx-head {font-size: min(1.6rem, 7.5cqi);}
+.target-line {font-size: 1.1rem;}
+[data-testid="stTab"] p {font-size: 1.2rem;}
 </style>
 """
 
@@ -184,14 +202,18 @@ def overview_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
     for col, (index_id, r) in zip(cols, ev.result.indices.items(), strict=True):
         plan = ev.scenario.indices[index_id]
         with col, st.container(border=True):
-            st.markdown(f'<div class="idx-head">{report.text(index_id, lang)}</div>', unsafe_allow_html=True)
             target = report.score_text(r.target_score, plan, lang)
             st.markdown(
-                f'<div class="target-line">{tr("target_line", lang, score=target, rank=r.target_rank)}</div>',
+                f'<div class="idx-box"><div class="idx-head">{report.text(index_id, lang)}</div>'
+                f'<div class="target-line">{tr("target_line", lang, score=target, rank=r.target_rank)}</div>'
+                "</div>",
                 unsafe_allow_html=True,
             )
-            target_kind_line(plan, lang)
+            if not big:  # on the projector the headline comes first, the plan's wording of the target after
+                target_kind_line(plan, lang)
             metrics(ev, index_id, lang, stacked=True)
+            if big:
+                target_kind_line(plan, lang)
             st.caption(_expected_line(ev, index_id, lang))
     left, right = st.columns([0.55, 0.45], gap="large")
     with left:

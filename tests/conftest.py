@@ -1,10 +1,11 @@
-"""Shared fixtures: the shipped plans and engines fitted once per test session."""
+"""Shared fixtures: the shipped plans and engines fitted once per test session, and the app server."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from browser_support import streamlit_server
 
 from simulator.engine import Engine
 from simulator.scenario import Scenario, load_scenario
@@ -27,3 +28,10 @@ def status_quo() -> Scenario:
 @pytest.fixture(scope="session")
 def engine(plan: Scenario) -> Engine:
     return Engine.from_scenario(plan)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app served headless for the real-browser tests (started once, on first use)."""
+    with streamlit_server(tmp_path_factory.mktemp("plans")) as url:
+        yield url
