@@ -236,9 +236,9 @@ def overview_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         budget = tr("budget_of", lang, budget=f"{number(s.budget, 1, lang)} {cur}") if s.budget else ""
         st.markdown(tr("cost_line", lang, cost=f"{number(s.cost(), 1, lang)} {cur}", budget=budget))
         st.caption(tr("mc_help", lang, draws=number(ev.unc.draws, 0, lang)))
-        if s.notes:
+        if s.notes_for(lang):
             st.markdown(f"**{tr('plan_notes', lang)}**")
-            st.caption(plain(s.notes))
+            st.caption(plain(s.notes_for(lang)))
         with st.expander(tr("all_assumptions", lang)):
             for index_id in ev.result.indices:
                 st.markdown(f"**{report.text(index_id, lang)}**")

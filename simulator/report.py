@@ -562,7 +562,7 @@ def html_brief(
             + "</ul>"
             for i, v in views.items()
         )
-    plan_notes = f"<p class=note>{e(scenario.notes)}</p>" if scenario.notes else ""
+    plan_notes = f"<p class=note>{e(scenario.notes_for(lang))}</p>" if scenario.notes_for(lang) else ""
     cost = f"{number(scenario.cost(), 1, lang)} {scenario.currency}"
     if scenario.budget is not None:
         cost += f" / {number(scenario.budget, 1, lang)} {scenario.currency}"

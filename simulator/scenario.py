@@ -34,7 +34,17 @@ from simulator.targets import RANK_KINDS, Target, parse_target
 from simulator.text import printable
 from simulator.units import UnitRegistry, units_for_year
 
-_PLAN_KEYS = {"name", "province", "year", "budget", "currency", "notes", "calibration_percentile"}
+_PLAN_KEYS = {
+    "name",
+    "province",
+    "year",
+    "budget",
+    "currency",
+    "notes",
+    "notes_vi",
+    "notes_en",
+    "calibration_percentile",
+}
 CALIBRATED = "calibrated"
 CALIBRATION_PERCENTILE = 90.0
 CALIBRATION_RANGE = (50.0, 99.5)
@@ -143,6 +153,12 @@ class Scenario:
     currency: str = "tỷ đồng"
     notes: str = ""
     source: str = ""
+    notes_vi: str = ""
+    notes_en: str = ""
+
+    def notes_for(self, lang: str) -> str:
+        """The plan's notes in ``lang`` (``notes_vi``/``notes_en``), else its one ``notes`` text."""
+        return (self.notes_vi if lang == "vi" else self.notes_en) or self.notes
 
     def with_levels(self, levels: dict[str, dict[str, float]]) -> Scenario:
         """This plan with some planned completions replaced (``{index: {group: level}}``)."""
@@ -177,8 +193,9 @@ class Scenario:
         if self.budget is not None:
             plan["budget"] = self.budget
         plan["currency"] = self.currency
-        if self.notes:
-            plan["notes"] = self.notes
+        for key in ("notes", "notes_vi", "notes_en"):
+            if getattr(self, key):
+                plan[key] = getattr(self, key)
         out: dict[str, Any] = {"plan": plan, "indices": {}}
         for index_id, p in self.indices.items():
             t: dict[str, Any] = {
@@ -345,6 +362,8 @@ def _build(raw: dict[str, Any], label: str, units: UnitRegistry | None, sources:
         currency=take(plan, "currency", "plan", str, default="tỷ đồng"),
         notes=take(plan, "notes", "plan", str, default=""),
         source=label,
+        notes_vi=take(plan, "notes_vi", "plan", str, default=""),
+        notes_en=take(plan, "notes_en", "plan", str, default=""),
     )
 
 

@@ -392,3 +392,12 @@ def test_the_documented_example_is_a_valid_plan() -> None:
         0.8,
         1.3,
     )
+
+
+def test_plan_notes_in_each_language_survive_a_round_trip(plan: Scenario) -> None:
+    assert "GIẢ ĐỊNH" in plan.notes_for("vi") and "ASSUMPTIONS" not in plan.notes_for("vi")
+    assert "ASSUMPTIONS" in plan.notes_for("en")
+    back = parse_scenario(plan.to_toml(), "t.toml")
+    assert (back.notes_for("vi"), back.notes_for("en")) == (plan.notes_for("vi"), plan.notes_for("en"))
+    one = replace(plan, notes="một ghi chú", notes_vi="", notes_en="")
+    assert one.notes_for("en") == one.notes_for("vi") == "một ghi chú"
