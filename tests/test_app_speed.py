@@ -118,3 +118,30 @@ def test_outside_panel_chart_same_with_reuse(evaluation, monkeypatch):
     fast = outside_panel.reference_histogram(view, "vi").to_dict()
     monkeypatch.setattr(schemapi._FromDict, "__init__", altair_speed._ORIGINAL)
     assert outside_panel.reference_histogram(view, "vi").to_dict() == fast
+
+
+def test_warm_start_leaves_nothing_to_fit_for_the_first_visitor(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from simulator.engine import Engine
+
+    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
+    monkeypatch.setenv("APP_DEFAULT_DRAWS", "3000")
+    st.cache_resource.clear()
+    calls = []
+    fit, draw = Engine.from_scenario.__func__, Engine.uncertainties
+
+    monkeypatch.setattr(
+        Engine, "from_scenario", classmethod(lambda cls, *a, **k: calls.append("fit") or fit(cls, *a, **k))
+    )
+    monkeypatch.setattr(Engine, "uncertainties", lambda self, *a, **k: calls.append("draw") or draw(self, *a, **k))
+    state.warm_up()
+    warm = list(calls)
+    assert warm.count("fit") == 1 and "draw" in warm
+    at = st_testing.AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception and len(at.metric) == 3
+    assert calls == warm  # the first page read the engine and the draws from the caches
+    st.cache_resource.clear()
+    cold = st_testing.AppTest.from_file(APP, default_timeout=120).run()
+    assert [m.value for m in cold.metric] == [m.value for m in at.metric]  # same numbers either way
+    assert calls == warm + warm
