@@ -217,11 +217,17 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=20_000)
     parser.add_argument("--moves", type=int, default=15)
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as plans, tempfile.TemporaryDirectory() as cache:
+        env = {"APP_DEFAULT_DRAWS": str(args.draws), "PLAN_LIBRARY_DIR": plans, "PYTHONPATH": str(ROOT)}
+        env["SIMULATOR_CACHE_DIR"] = cache  # empty: the first start
+        figures = measure(env, args)
+    report(*figures)
+
+
+def measure(env: dict[str, str], args: argparse.Namespace) -> tuple:
+    """Start the servers one after the other and measure; returns the arguments of :func:`report`."""
     from playwright.sync_api import sync_playwright
 
-    plans = tempfile.mkdtemp(prefix="bench-plans-")
-    env = {"APP_DEFAULT_DRAWS": str(args.draws), "PLAN_LIBRARY_DIR": plans, "PYTHONPATH": str(ROOT)}
-    env["SIMULATOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-cache-")  # empty: the first start
     print(f"draws={args.draws} moves={args.moves} load_average={os.getloadavg()[0]:.2f}")
     metric = '[data-testid="stMetricValue"]'
     with sync_playwright() as p:
@@ -267,7 +273,7 @@ def main() -> None:
                 floor_server.stop()
         finally:
             browser.close()
-    report(first, cold, warm, floor_cold, moves, floor, decisions, (plain_start, server.started_s))
+    return first, cold, warm, floor_cold, moves, floor, decisions, (plain_start, server.started_s)
 
 
 def report(first, cold, warm, floor_cold, moves, floor, decisions, started) -> None:  # type: ignore[no-untyped-def]
