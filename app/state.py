@@ -176,6 +176,21 @@ def evaluate(scenario: Scenario, draws: int, seed: int) -> Evaluation:
     return Evaluation(scenario, engine, unc, result, bau, histories, record)
 
 
+def warm_up() -> None:
+    """Fill the caches of the default view (the default plan, draws and seed, no uploaded table).
+
+    Called once by the server at start (``app/server.py``), outside any session: the first
+    visitor's page then reads the engine, the draws and both runs from the caches.
+    """
+    scenario = open_shipped(DEFAULT_PLAN)
+    structure, draws = structure_digest(scenario), default_draws()
+    engine = _engine(structure, "", scenario, _histories("", {}))
+    unc = _uncertainties(structure, "", draws, DEFAULT_SEED, engine)
+    record = draws_key(structure, "", draws, DEFAULT_SEED)
+    for plan in (scenario, scenario.at_bau()):
+        _run(record, plan_key(plan), engine, unc, plan)
+
+
 def run_other(ev: Evaluation, other: Scenario) -> SimulationResult:
     """Another plan of the same structure on the same draws (cached)."""
     return _run(ev.key, plan_key(other), ev.engine, ev.unc, other)

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app import fields, share, state  # noqa: E402
+from app import altair_speed, fields, share, state  # noqa: E402
 from app.i18n import tr  # noqa: E402
 from app.panels import compare_tab, export_tab, sidebar  # noqa: E402
 from app.text import plain  # noqa: E402
@@ -34,6 +34,7 @@ TAB_KEYS = (
 )
 INDEX_TABS = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
 
+altair_speed.install()
 st.set_page_config(page_title="PAR INDEX · SIPAS · PAPI", page_icon="📊", layout="wide")
 ss = st.session_state
 
@@ -79,34 +80,58 @@ with lang_box:
 with present_box:
     st.toggle(tr("present", lang), key="present")
 
-for kind, text in ss.pop("flash", []):
-    {"error": st.error, "success": st.success, "info": st.info, "warning": st.warning}[kind](plain(text))
 
+def show_flashes() -> None:
+    """The messages callbacks left (opened, saved, a refused number), once."""
+    for kind, text in ss.pop("flash", []):
+        {"error": st.error, "success": st.success, "info": st.info, "warning": st.warning}[kind](plain(text))
+
+
+def page_state() -> tuple:
+    """What the page outside the open tab shows: a change inside a tab to any of it reruns the page."""
+    return (id(ss["plan"]), ss["lang"], int(ss["draws"]), int(ss["seed"]), bool(ss.get("present", False)))
+
+
+@st.fragment
+def tab_body(key: str) -> None:
+    """The open tab's content. A widget in it (a lever, a target, a Decisions field) reruns this
+    fragment only, not the page: the sidebar, the header and the tab bar are not drawn again.
+    A callback that changed the page itself (another plan, language, draws, seed) reruns the page.
+    """
+    if ss.get("page_state") != page_state():
+        st.rerun(scope="app")
+    lang, big = ss["lang"], bool(ss.get("present", False))
+    base = ss["plan"]
+    ev = state.evaluate(state.current(base), int(ss["draws"]), int(ss["seed"]))
+    show_flashes()
+    if key == "tab_overview":
+        overview_tab(ev, lang, big)
+    elif key in INDEX_TABS:
+        index_tab(ev, key, lang, big)
+    elif key == "tab_field":
+        from app import field_tab
+
+        field_tab.render(ev, lang, big)
+    elif key == "tab_decisions":
+        from app import decisions_tab
+
+        try:
+            decisions_tab.render(ev, lang)
+        except Exception as exc:  # an analysis failure must not take the app down
+            st.error(plain(tr("unexpected", lang, kind=state.error_text(exc)[0], problem=exc)))
+    elif key == "tab_compare":
+        compare_tab(ev, lang, big)
+    else:
+        export_tab(ev, lang)
+    state.write_link(base)
+
+
+show_flashes()
 labels = [INDEX_TABS.get(k) or tr(k, lang) for k in TAB_KEYS]
 tabs = st.tabs(labels, key="tab", on_change="rerun")
-big = bool(ss.get("present", False))
+ss["page_state"] = page_state()
 for key, tab in zip(TAB_KEYS, tabs, strict=True):
     if tab.open is False:
         continue
     with tab:
-        if key == "tab_overview":
-            overview_tab(ev, lang, big)
-        elif key in INDEX_TABS:
-            index_tab(ev, key, lang, big)
-        elif key == "tab_field":
-            from app import field_tab
-
-            field_tab.render(ev, lang, big)
-        elif key == "tab_decisions":
-            from app import decisions_tab
-
-            try:
-                decisions_tab.render(ev, lang)
-            except Exception as exc:  # an analysis failure must not take the app down
-                st.error(plain(tr("unexpected", lang, kind=state.error_text(exc)[0], problem=exc)))
-        elif key == "tab_compare":
-            compare_tab(ev, lang, big)
-        else:
-            export_tab(ev, lang)
-
-state.write_link(base)
+        tab_body(key)

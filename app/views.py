@@ -310,13 +310,14 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
 
 def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
     left, right = st.columns([0.34, 0.66], gap="large")
-    with left:
-        _levers(ev, index_id, lang)
     r, b = ev.result.indices[index_id], ev.bau.indices[index_id]
     plan = ev.scenario.indices[index_id]
-    with right:
+    with right:  # the headline first: after a lever's move it reaches the screen before the rest
         metrics(ev, index_id, lang)
         st.caption(_expected_line(ev, index_id, lang))
+    with left:
+        _levers(ev, index_id, lang)
+    with right:
         c1, c2 = st.columns(2)
         with c1:
             st.markdown(f"**{tr('score_dist', lang, year=ev.scenario.year)}**")

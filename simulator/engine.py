@@ -35,6 +35,7 @@ import numpy as np
 from simulator.errors import InputError
 from simulator.focal import Focal, bau_points, focal_for
 from simulator.forecast import BAUForecast, ForecastShocks
+from simulator.forecast_cache import field_forecast, field_history
 from simulator.history import History, load_history
 from simulator.indices import IndexSpec
 from simulator.levers import (
@@ -45,7 +46,6 @@ from simulator.levers import (
     focal_score,
     lever_params,
 )
-from simulator.merger import field_forecast, field_history
 from simulator.outcomes import SimulationResult, summarise
 from simulator.randomness import DEFAULT_SEED, RandomLike, spawn
 from simulator.scenario import IndexPlan, Scenario

@@ -33,6 +33,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from simulator import forecast_cache
 from simulator.errors import InputError
 from simulator.forecast import dimensions, fit_forecast
 from simulator.history import History, load_history
@@ -202,7 +203,14 @@ def _bau_medians(history: History, year: int) -> np.ndarray:
 
 @lru_cache(maxsize=4)
 def shipped_pairs(index_id: str) -> pd.DataFrame:
-    """:func:`pairs` of the shipped history, residuals for every year a panel forecast exists."""
+    """:func:`pairs` of the shipped history, residuals for every year a panel forecast exists.
+
+    Read from the disk cache of shipped results (:mod:`simulator.forecast_cache`) when there.
+    """
+    return forecast_cache.cached("shipped_pairs", index_id, lambda: _shipped_pairs(index_id))
+
+
+def _shipped_pairs(index_id: str) -> pd.DataFrame:
     history = load_history(index_id)
     years = history.years
     residual_years = tuple(y for y in years[2:] if _panel_year(history, y))
@@ -278,7 +286,15 @@ def build_class(
 
 
 def field_sd(history: History, year: int, draws: int = 2000) -> float:
-    """The field's cross-sectional sd of scores in ``year`` under the BAU forecast (mean over draws)."""
+    """The field's cross-sectional sd of scores in ``year`` under the BAU forecast (mean over draws).
+
+    Read from the disk cache of shipped results (:mod:`simulator.forecast_cache`) for the shipped data.
+    """
+    key = f"{int(year)}|{int(draws)}"
+    return forecast_cache.of_shipped("field_sd", history, key, lambda: _field_sd(history, year, draws))
+
+
+def _field_sd(history: History, year: int, draws: int) -> float:
     fc = fit_forecast(history, year)
     sims = fc.simulate(draws, np.random.default_rng(RESIDUAL_SEED))
     return float(np.mean(np.std(sims, axis=1, ddof=1)))

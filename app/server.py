@@ -1,0 +1,37 @@
+"""The app's server with a warm start: ``python3 -m streamlit run app/server.py``.
+
+``streamlit run app/streamlit_app.py`` imports the library and fits the default plan only when the
+first visitor opens the page, who then waits for it. Run through this file (a Streamlit ``st.App``,
+same page, same settings), the server does that work once at start, before it answers: it imports
+the app and the library and fills the caches of the default view (:func:`app.state.warm_up`), so
+the first visitor's page is drawn from them. Everything a visitor changes is computed as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _warm_up() -> None:
+    from app import altair_speed, decisions_tab, field_tab, panels, state, views  # noqa: F401
+
+    altair_speed.install()
+    state.warm_up()
+
+
+@asynccontextmanager
+async def warm_start(_app):  # type: ignore[no-untyped-def]
+    await asyncio.to_thread(_warm_up)
+    yield
+
+
+app = st.App(str(Path(__file__).with_name("streamlit_app.py")), lifespan=warm_start)
