@@ -52,7 +52,7 @@ def streamlit_server(plan_dir: Path) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            "app/streamlit_app.py",
+            "app/server.py",
             "--server.headless",
             "true",
             "--server.port",

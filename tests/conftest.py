@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,10 @@ from simulator.scenario import Scenario, load_scenario
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "scenarios" / "can_tho_2021.toml"
 STATUS_QUO = ROOT / "scenarios" / "can_tho_2021_status_quo.toml"
+
+# the shipped-results disk cache (simulator.forecast_cache) of a test run lives in its own folder,
+# shared with the app servers the browser tests start, never in the user's ~/.cache
+os.environ.setdefault("SIMULATOR_CACHE_DIR", tempfile.mkdtemp(prefix="par-simulator-cache-"))
 
 
 @pytest.fixture(scope="session")

@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/venv.sh app
-exec .venv/bin/python -m streamlit run app/streamlit_app.py "$@"
+exec .venv/bin/python -m streamlit run app/server.py "$@"
