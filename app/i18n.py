@@ -230,6 +230,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Compare the current plan with up to 3 saved plans, on the same random numbers.",
     },
     "compare_pick": {"vi": "Kế hoạch đã lưu để so sánh", "en": "Saved plans to compare"},
+    "saved_entry": {
+        "vi": "{name} ({province} {year}) · lưu {time}",
+        "en": "{name} ({province} {year}) · saved {time}",
+    },
     "current_plan": {"vi": "Kế hoạch hiện tại", "en": "Current plan"},
     "compare_need": {
         "vi": "Lưu ít nhất một kế hoạch vào thư viện (thanh bên) rồi chọn ở đây.",

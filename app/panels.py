@@ -11,8 +11,8 @@ from app.text import plain
 from app.views import INDEX_NAMES, assumptions_of, level_text
 from simulator import report
 from simulator.errors import InputError
-from simulator.labels import number, prob_with_error
-from simulator.library import last_known, structure_differences
+from simulator.labels import number, prob_with_error, timestamp
+from simulator.library import SavedPlan, last_known, structure_differences
 from simulator.standings import YEARS
 from simulator.units import units_for_year
 
@@ -155,7 +155,8 @@ def _library(lang: str) -> None:
     for entry in entries:
         c1, c2, c3 = st.columns([0.6, 0.2, 0.2], vertical_alignment="center")
         c1.markdown(
-            f"**{plain(entry.name)}**  \n{plain(entry.province)} {entry.year} · {entry.modified:%d/%m %H:%M}"
+            f"**{plain(entry.name)}**  \n{plain(entry.province)} {entry.year} · "
+            f"{timestamp(entry.modified, lang)}"
         )
         c2.button(
             "↗", key=f"open_{entry.id}", help=tr("open", lang), on_click=state.cb_open_saved, args=(entry.id,)
@@ -170,6 +171,28 @@ def _library(lang: str) -> None:
     st.caption(plain(tr("library_dir", lang, path=str(lib.folder.resolve()))))
 
 
+def entry_labels(entries: list[SavedPlan], lang: str) -> dict[str, str]:
+    """Each saved plan's label by its file id: name, province, year and the time saved, to the second.
+
+    Labels are unique: two plans saved under one name in the same second also show their file.
+    A widget that lists plans must show unique labels, since Streamlit maps a chosen label back
+    to its option (two equal labels would always give the same plan).
+    """
+    labels = {
+        e.id: tr(
+            "saved_entry",
+            lang,
+            name=e.name,
+            province=e.province,
+            year=e.year,
+            time=timestamp(e.modified, lang),
+        )
+        for e in entries
+    }
+    seen = list(labels.values())
+    return {i: label if seen.count(label) == 1 else f"{label} · {i}.toml" for i, label in labels.items()}
+
+
 def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
     st.caption(tr("compare_intro", lang))
     lib = state.library()
@@ -177,12 +200,13 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
     if not entries:
         st.info(tr("compare_need", lang))
         return
+    labels = entry_labels(list(entries.values()), lang)
     picked = st.multiselect(
         tr("compare_pick", lang),
         list(entries),
         key="compare_pick",
         max_selections=3,
-        format_func=lambda i: f"{entries[i].name} ({entries[i].province} {entries[i].year})",
+        format_func=labels.__getitem__,
     )
     current = tr("current_plan", lang)
     plans = {current: ev.scenario}
@@ -199,9 +223,8 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         if diffs:
             st.warning(plain(tr("structure_differs", lang, name=other.name, diff="; ".join(diffs))))
             continue
-        label = other.name if other.name not in plans else f"{other.name} ({plan_id})"
-        plans[label] = other
-        runs[label] = state.run_other(ev, other)
+        plans[labels[plan_id]] = other
+        runs[labels[plan_id]] = state.run_other(ev, other)
     frame = report.compare_frame(runs, plans)
     table = {}
     for name in plans:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
 
 LANGS = ("vi", "en")
 
@@ -180,6 +181,15 @@ def percent(p: float, digits: int = 1, lang: str = "vi") -> str:
 def prob_with_error(p: float, se: float, lang: str = "vi") -> str:
     """``'45,7 % ± 0,4'``: a probability with its Monte Carlo standard error in points."""
     return f"{percent(p, 1, lang)} ± {number(100 * se, 1, lang)}"
+
+
+def timestamp(moment: datetime, lang: str = "vi") -> str:
+    """A date and time to the second: ``02/12/2026 07:15:42`` (vi), ``2026-12-02 07:15:42`` (en).
+
+    >>> timestamp(datetime(2026, 12, 2, 7, 15, 42)), timestamp(datetime(2026, 12, 2, 7, 15, 42), "en")
+    ('02/12/2026 07:15:42', '2026-12-02 07:15:42')
+    """
+    return moment.strftime("%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S")
 
 
 _NOTE_VI_EN = re.compile(r"giả định: (?P<vi>.+?) \(assumption: (?P<en>.+)\)", re.S)
