@@ -271,6 +271,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This link reopens the same plan, changed levels, targets, draws, seed and language (the "
         "browser's address bar always holds it too).",
     },
+    "share_public": {
+        "vi": "Địa chỉ công khai: {base} (đặt bởi {source}).",
+        "en": "Public address: {base} (set by {source}).",
+    },
+    "share_browser": {
+        "vi": "Chưa cấu hình địa chỉ công khai (APP_PUBLIC_URL hoặc browser.serverAddress): đường dẫn dùng "
+        "địa chỉ trình duyệt này đang mở ({base}); người khác chỉ mở được nếu truy cập được địa chỉ đó.",
+        "en": "No public address is configured (APP_PUBLIC_URL or browser.serverAddress): the link uses "
+        "the address this browser opened ({base}); others can open it only if they can reach that address.",
+    },
+    "share_local": {
+        "vi": "Chưa cấu hình địa chỉ công khai: ứng dụng đang được mở trên chính máy chạy nó ({base}), nên "
+        "đường dẫn dưới đây chỉ mở được trên máy này, không gửi cho người khác được. Để chia sẻ, người "
+        "quản trị đặt biến môi trường APP_PUBLIC_URL (ví dụ https://mophong.cantho.gov.vn) hoặc "
+        "browser.serverAddress trong .streamlit/config.toml.",
+        "en": "No public address is configured: the app is opened on the machine that runs it ({base}), so "
+        "the link below opens only on this machine and cannot be sent to others. To share, the "
+        "administrator sets the APP_PUBLIC_URL environment variable (e.g. https://sim.cantho.gov.vn) or "
+        "browser.serverAddress in .streamlit/config.toml.",
+    },
+    "share_local_link": {"vi": "Đường dẫn trên máy này:", "en": "Link on this machine:"},
+    "share_refused": {
+        "vi": "APP_PUBLIC_URL = “{value}” không phải một địa chỉ http(s) đầy đủ (ví dụ "
+        "https://mophong.cantho.gov.vn): không dùng.",
+        "en": "APP_PUBLIC_URL = “{value}” is not a full http(s) address (e.g. https://sim.cantho.gov.vn): "
+        "not used.",
+    },
     "share_upload": {
         "vi": "Kế hoạch tải lên chỉ có trên máy này: lưu vào thư viện để có đường dẫn chia sẻ.",
         "en": "An uploaded plan lives only in this session: save it to the library to get a link.",

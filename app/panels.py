@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import streamlit as st
 
-from app import charts, fields, insights, state
+from app import charts, fields, insights, share, state
 from app.i18n import tr
 from app.text import plain
 from app.views import INDEX_NAMES, assumptions_of, level_text
@@ -303,8 +305,30 @@ def export_tab(ev: state.Evaluation, lang: str) -> None:
     if st.session_state["origin"]["kind"] == "upload":
         st.info(tr("share_upload", lang))
         return
+    address = public_address()
+    if address.refused:
+        st.warning(plain(tr("share_refused", lang, value=address.refused)))
+    link = address.link(state.link_params(st.session_state["plan"]))
+    if address.source == "local":
+        st.warning(plain(tr("share_local", lang, base=address.base)))
+        st.caption(tr("share_local_link", lang))
+        st.code(link, language=None)
+        return
     st.caption(tr("share_help", lang))
-    from urllib.parse import urlencode
+    if address.shareable:
+        source = share.ENV_PUBLIC_URL if address.source == "env" else "browser.serverAddress"
+        st.caption(plain(tr("share_public", lang, base=address.base, source=source)))
+    else:
+        st.info(plain(tr("share_browser", lang, base=address.base)))
+    st.code(link, language=None)
 
-    url = (st.context.url or "").split("?")[0]
-    st.code(f"{url}?{urlencode(state.link_params(st.session_state['plan']))}", language=None)
+
+def public_address() -> share.PublicAddress:
+    """Where shared links point: ``APP_PUBLIC_URL``, else Streamlit's configured server address."""
+    return share.public_address(
+        os.environ.get(share.ENV_PUBLIC_URL),
+        str(st.get_option("browser.serverAddress") or ""),
+        int(st.get_option("browser.serverPort")),
+        str(st.get_option("server.baseUrlPath") or ""),
+        st.context.url,
+    )

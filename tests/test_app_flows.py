@@ -7,9 +7,12 @@ own file, so a compare row taken from the wrong file or a link built on the wron
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from app import share
+from app.text import plain
 from simulator.library import PlanLibrary
 
 st = pytest.importorskip("streamlit")
@@ -58,3 +61,71 @@ def test_compare_picks_the_file_not_the_name_of_two_plans_named_alike(app, tmp_p
         papi = table.columns[2]
         assert (table.iloc[1][papi] == table.iloc[0][papi]) is same_as_current, entry.id
         assert entry.modified.strftime("%d/%m/%Y %H:%M:%S") in table.index[1]
+
+
+@pytest.mark.parametrize(
+    "env, address, port, path, seen, base, source",
+    [
+        ("https://mophong.cantho.gov.vn", "localhost", 8501, "", None, "https://mophong.cantho.gov.vn/", "env"),
+        (" https://a.vn/sim/ ", "10.1.2.3", 8501, "x", None, "https://a.vn/sim/", "env"),
+        (None, "mophong.cantho.gov.vn", 80, "", None, "http://mophong.cantho.gov.vn/", "config"),
+        (None, "https://mophong.vn", 443, "sim", None, "https://mophong.vn/sim/", "config"),
+        (None, "10.1.2.3", 8501, "/sim/", "http://localhost:8501/sim", "http://10.1.2.3:8501/sim/", "config"),
+        (None, "10.1.2.3:9000", 8501, "", None, "http://10.1.2.3:9000/", "config"),
+        (None, "localhost", 8501, "", "http://192.168.1.9:8501/", "http://192.168.1.9:8501/", "browser"),
+        (None, "127.0.0.1", 8501, "", "http://127.0.0.1:8501/", "http://127.0.0.1:8501/", "local"),
+        (None, "localhost", 8501, "", "http://[::1]:8501/", "http://[::1]:8501/", "local"),
+        (None, "", 8502, "sim", None, "http://localhost:8502/sim/", "local"),
+        ("", "0.0.0.0", 8501, "", "http://localhost:8501/", "http://localhost:8501/", "local"),
+    ],
+)
+def test_public_address_takes_the_env_then_the_config_then_says_none(env, address, port, path, seen, base, source):
+    found = share.public_address(env, address, port, path, seen)
+    assert (found.base, found.source, found.refused) == (base, source, "")
+    assert found.shareable is (source in ("env", "config"))
+
+
+@pytest.mark.parametrize("env", ["mophong.vn", "ftp://a.vn", "https://", "https://a.vn/?x=1", "javascript:alert(1)"])
+def test_a_public_url_that_is_not_a_full_http_address_is_refused(env):
+    found = share.public_address(env, "localhost", 8501, "", "http://localhost:8501/")
+    assert found.refused == env and found.source == "local"
+
+
+def _share_code(at) -> str:
+    at = _tab(at, "Xuất & chia sẻ")
+    assert not at.exception and not at.error
+    return at.code[-1].value
+
+
+def test_share_link_uses_app_public_url_and_reopens_the_view(app, monkeypatch):
+    monkeypatch.setenv("APP_PUBLIC_URL", "https://mophong.cantho.gov.vn/kich-ban")
+    at = _tab(app, "PAPI")
+    at.slider[1].set_value(30).run()
+    link = _share_code(at)
+    assert link.startswith("https://mophong.cantho.gov.vn/kich-ban/?plan=can_tho_2021&")
+    assert not at.warning and plain("mophong.cantho.gov.vn/kich-ban/") in " ".join(c.value for c in at.caption)
+    view = share.decode(dict(parse_qsl(urlsplit(link).query)))
+    assert view.plan == "can_tho_2021" and view.levels == {"papi": {"g2_transparency": 0.3}}
+
+
+def test_share_link_uses_the_configured_server_address(app):
+    old = {k: st.get_option(k) for k in ("browser.serverAddress", "server.baseUrlPath")}
+    try:
+        st.config.set_option("browser.serverAddress", "10.20.30.40")
+        st.config.set_option("server.baseUrlPath", "mo-phong")
+        link = _share_code(app)
+    finally:
+        for k, v in old.items():
+            st.config.set_option(k, v)
+    port = st.get_option("browser.serverPort")
+    assert link.startswith(f"http://10.20.30.40:{port}/mo-phong/?plan=can_tho_2021&")
+
+
+@pytest.mark.parametrize("lang, words", [("vi", "Chưa cấu hình địa chỉ công khai"), ("en", "No public address")])
+def test_without_a_public_address_the_link_is_not_offered_as_shareable(app, lang, words):
+    at = app.radio(key="w:lang").set_value(lang).run()
+    at = _tab(at, "Xuất & chia sẻ" if lang == "vi" else "Export & share")
+    assert not at.exception and not at.error
+    assert len(at.warning) == 1 and at.warning[0].value.startswith(words)
+    assert plain("APP_PUBLIC_URL") in at.warning[0].value
+    assert at.code[-1].value.startswith("http://localhost:")
