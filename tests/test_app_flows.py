@@ -13,7 +13,9 @@ import pytest
 
 from app import share
 from app.text import plain
-from simulator.library import PlanLibrary
+from simulator.history import load_history
+from simulator.labels import number
+from simulator.library import PlanLibrary, last_known
 
 st = pytest.importorskip("streamlit")
 st_testing = pytest.importorskip("streamlit.testing.v1")
@@ -129,3 +131,43 @@ def test_without_a_public_address_the_link_is_not_offered_as_shareable(app, lang
     assert len(at.warning) == 1 and at.warning[0].value.startswith(words)
     assert plain("APP_PUBLIC_URL") in at.warning[0].value
     assert at.code[-1].value.startswith("http://localhost:")
+
+
+def _captions(at) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def test_new_plan_form_shows_and_uses_the_chosen_provinces_last_results(app):
+    at = app
+    at.number_input(key="new_year").set_value(2021).run()
+    at.selectbox(key="new_province").set_value("Hà Nội").run()
+    hanoi = last_known(load_history("papi"), "Hà Nội", 2021)
+    assert f"PAPI: gần nhất {number(hanoi[1], 2, 'vi')}, hạng {hanoi[2]} ({hanoi[0]})" in _captions(at)
+    at.text_input(key="new_last_score_par_index:Hà Nội:2021").input("85,5").run()  # PAR 2020 unpublished
+    at.number_input(key="new_last_rank_par_index:Hà Nội:2021").set_value(3).run()
+    at.selectbox(key="new_province").set_value("Đà Nẵng").run()
+    danang = {i: last_known(load_history(i), "Đà Nẵng", 2021) for i in ("par_index", "papi")}
+    captions = _captions(at)
+    assert f"PAPI: gần nhất {number(danang['papi'][1], 2, 'vi')}, hạng {danang['papi'][2]} (2020)" in captions
+    assert not any(number(hanoi[1], 2, "vi") in c for c in captions)  # nothing of Hà Nội is left
+    assert at.text_input(key="new_last_score_par_index:Đà Nẵng:2021").value in ("", None)
+    assert at.number_input(key="new_last_rank_par_index:Đà Nẵng:2021").value is None
+    at.text_input(key="new_last_score_sipas:Đà Nẵng:2021").input("84").run()  # SIPAS 2020 unpublished
+    at.button(key="create_plan").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    plan = at.session_state["plan"]
+    assert (plan.province, plan.year) == ("Đà Nẵng", 2021)
+    papi, par = plan.indices["papi"], plan.indices["par_index"]
+    assert (papi.target_score, papi.target_rank) == (round(danang["papi"][1], 2), danang["papi"][2])
+    assert (par.target_score, par.target_rank) == (danang["par_index"][1], danang["par_index"][2])
+    assert par.last_score is None  # Hà Nội's typed score went nowhere
+    at.selectbox(key="new_province").set_value("Hà Nội").run()  # back again: the form starts afresh
+    for what in ("score_par_index", "score_sipas", "rank_par_index"):
+        assert at.session_state[f"new_last_{what}:Hà Nội:2021"] in ("", None)
+    at.text_input(key="new_last_score_par_index:Hà Nội:2021").input("85,5").run()
+    at.number_input(key="new_last_rank_par_index:Hà Nội:2021").set_value(3).run()
+    at.text_input(key="new_last_score_sipas:Hà Nội:2021").input("86.25").run()
+    at.button(key="create_plan").click().run()
+    par = at.session_state["plan"].indices["par_index"]
+    assert (par.target_score, par.target_rank, par.last_score) == (85.5, 3, 85.5)
+    assert at.session_state["plan"].indices["sipas"].last_score == 86.25
