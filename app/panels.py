@@ -18,26 +18,17 @@ from simulator.library import SavedPlan, last_known, structure_differences
 from simulator.standings import YEARS
 from simulator.units import units_for_year
 
-SHIPPED_NAMES = {
-    "can_tho_2026": {
-        "vi": "Cần Thơ mới 2026 — KH 101/KH-UBND",
-        "en": "New Cần Thơ 2026 — plan 101/KH-UBND",
-    },
-    "can_tho_2021": {"vi": "Cần Thơ 2021 — kế hoạch", "en": "Cần Thơ 2021 — plan"},
-    "can_tho_2021_status_quo": {"vi": "Cần Thơ 2021 — hiện trạng", "en": "Cần Thơ 2021 — status quo"},
-}
-
 
 def sidebar(lang: str) -> None:
     ss = st.session_state
     with st.sidebar:
-        st.markdown(f"### {tr('plans', lang)}")
+        st.markdown(f"### {tr('plan', lang)}")
         ss.setdefault("shipped_pick", state.DEFAULT_PLAN)
         st.selectbox(
             tr("open_shipped", lang),
             list(state.SHIPPED),
             key="shipped_pick",
-            format_func=lambda k: SHIPPED_NAMES[k][lang],
+            format_func=lambda k: tr(f"shipped.{k}", lang),
         )
         st.button(tr("open", lang), key="open_shipped", on_click=state.cb_open_shipped, width="stretch")
         st.file_uploader(
@@ -71,7 +62,7 @@ def sidebar(lang: str) -> None:
             ):
                 ss[f"w:{name}"] = int(ss[name])  # the setting, never the field's default (see cb_setting)
                 st.number_input(
-                    tr(name, lang),
+                    tr(f"{name}_field", lang),
                     min_value=lo,
                     max_value=hi,
                     step=step,
@@ -92,7 +83,7 @@ def _new_plan_form(lang: str) -> None:
     st.caption(tr("new_plan_help", lang))
     ss.setdefault("new_year", ss["plan"].year)
     year = int(ss["new_year"])
-    st.number_input(tr("year", lang), min_value=YEARS[0], max_value=YEARS[1], step=1, key="new_year")
+    st.number_input(tr("plan_year", lang), min_value=YEARS[0], max_value=YEARS[1], step=1, key="new_year")
     units = units_for_year(year)
     names = list(units.names)
     if ss.get("new_province") not in names:
@@ -129,7 +120,7 @@ def _new_plan_form(lang: str) -> None:
             c1.text_input(
                 tr("last_score", lang),
                 key=state.last_key("score", index_id, province, year),
-                placeholder="83,76" if lang == "vi" else "83.76",
+                placeholder=tr("num_example", lang),
             )
             c2.number_input(
                 tr("last_rank", lang),

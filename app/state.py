@@ -332,7 +332,7 @@ def _setting_from_link(name: str, value: int | None, lo: int, hi: int, default: 
         tr(
             "link_range",
             lang,
-            name=tr(name, lang),
+            name=tr(f"{name}_field", lang),
             value=value,
             lo=number(lo, 0, lang),
             hi=number(hi, 0, lang),
