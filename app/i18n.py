@@ -56,6 +56,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "last_score": {"vi": "Điểm năm trước", "en": "Last score"},
     "last_rank": {"vi": "Hạng năm trước", "en": "Last rank"},
+    "upload_button": {"vi": "Chọn tệp", "en": "Choose a file"},
+    "upload_note": {
+        "vi": "Kéo thả tệp vào ô trên hoặc bấm “Chọn tệp”: {types}, tối đa {mb} MB.",
+        "en": "Drop a file on the box above or press “Choose a file”: {types}, at most {mb} MB.",
+    },
+    "choose": {"vi": "Chọn…", "en": "Choose…"},
     "upload_plan": {"vi": "Tải lên kế hoạch (.toml)", "en": "Upload a plan (.toml)"},
     "opened": {"vi": "Đã mở kế hoạch: {name}", "en": "Opened plan: {name}"},
     "plan_kept": {"vi": "Kế hoạch đang xem được giữ nguyên.", "en": "The plan on screen is kept."},

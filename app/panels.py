@@ -7,7 +7,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from app import charts, fields, insights, share, state
+from app import charts, chrome, fields, insights, share, state
 from app.i18n import tr
 from app.text import plain
 from app.views import INDEX_NAMES, assumptions_of, level_text
@@ -15,6 +15,7 @@ from simulator import report
 from simulator.errors import InputError
 from simulator.labels import number, prob_with_error, timestamp
 from simulator.library import SavedPlan, last_known, structure_differences
+from simulator.limits import MAX_PLAN_BYTES, MAX_TABLE_BYTES
 from simulator.standings import YEARS
 from simulator.units import units_for_year
 
@@ -29,11 +30,11 @@ def sidebar(lang: str) -> None:
             list(state.SHIPPED),
             key="shipped_pick",
             format_func=lambda k: tr(f"shipped.{k}", lang),
+            placeholder=tr("choose", lang),
         )
         st.button(tr("open", lang), key="open_shipped", on_click=state.cb_open_shipped, width="stretch")
-        st.file_uploader(
-            tr("upload_plan", lang), type=["toml"], key="up_plan", on_change=state.cb_upload_plan
-        )
+        plan_file = tr("upload_plan", lang)
+        chrome.uploader(plan_file, ["toml"], "up_plan", state.cb_upload_plan, MAX_PLAN_BYTES, lang)
         with st.expander(tr("new_plan", lang)):
             _new_plan_form(lang)
         _library(lang)
@@ -44,12 +45,15 @@ def sidebar(lang: str) -> None:
                 ["par_index", "sipas", "papi"],
                 key="table_index",
                 format_func=lambda i: INDEX_NAMES[i],
+                placeholder=tr("choose", lang),
             )
-            st.file_uploader(
+            chrome.uploader(
                 tr("upload_table", lang),
-                type=["csv", "xlsx", "txt"],
-                key="up_table",
-                on_change=state.cb_upload_table,
+                ["csv", "xlsx", "txt"],
+                "up_table",
+                state.cb_upload_table,
+                MAX_TABLE_BYTES,
+                lang,
             )
             for index_id, table in ss.get("tables", {}).items():
                 st.caption(tr("table_in_use", lang, index=INDEX_NAMES[index_id], rows=len(table)))
@@ -71,6 +75,7 @@ def sidebar(lang: str) -> None:
                     args=(name,),
                 )
             st.caption(tr("advanced_help", lang))
+        chrome.page_language(lang)
 
 
 def _new_plan_form(lang: str) -> None:
@@ -91,7 +96,7 @@ def _new_plan_form(lang: str) -> None:
             ss["new_province"] = units.resolve(ss.get("new_province") or ss["plan"].province)
         except InputError:
             ss["new_province"] = names[0]
-    st.selectbox(tr("province", lang), names, key="new_province")
+    st.selectbox(tr("province", lang), names, key="new_province", placeholder=tr("choose", lang))
     st.caption(tr("units_in_year", lang, year=year, n=len(names)))
     province = ss["new_province"]
     last_n = len(units_for_year(year - 1)) if year > YEARS[0] else len(names)
@@ -200,6 +205,7 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         key="compare_pick",
         max_selections=3,
         format_func=labels.__getitem__,
+        placeholder=tr("choose", lang),
     )
     current = tr("current_plan", lang)
     plans = {current: ev.scenario}
