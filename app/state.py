@@ -249,9 +249,12 @@ def clear_tables() -> None:
 
 
 def error_text(exc: Exception) -> tuple[str, str]:
-    """An exception as the (kind, message) an error box shows; never a traceback."""
+    """An exception as the (kind, message) an error box shows, in the session's language; never a traceback.
+
+    An :class:`InputError` speaks the language (its Vietnamese template names the same place).
+    """
     if isinstance(exc, InputError):
-        return "input", str(exc)
+        return "input", exc.message(st.session_state.get("lang", "vi"))
     return type(exc).__name__, str(exc)
 
 

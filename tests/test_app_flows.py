@@ -171,3 +171,14 @@ def test_new_plan_form_shows_and_uses_the_chosen_provinces_last_results(app):
     par = at.session_state["plan"].indices["par_index"]
     assert (par.target_score, par.target_rank, par.last_score) == (85.5, 3, 85.5)
     assert at.session_state["plan"].indices["sipas"].last_score == 86.25
+
+
+def test_a_bad_plan_is_refused_in_the_chosen_language(app):
+    bad = b'[plan]\nprovince = "Atlantis"\nyear = 2021\n'
+    app.session_state["pending_plan"] = ("loi.toml", bad)
+    at = app.run()
+    assert "không có tỉnh/thành phố" in at.error[0].value and "unknown" not in at.error[0].value
+    at = at.radio(key="w:lang").set_value("en").run()
+    at.session_state["pending_plan"] = ("loi.toml", bad)
+    at.run()
+    assert "unknown province" in at.error[0].value
