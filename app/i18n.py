@@ -291,18 +291,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "share_local": {
         "vi": "Chưa cấu hình địa chỉ công khai: ứng dụng đang được mở trên chính máy chạy nó ({base}), nên "
         "đường dẫn dưới đây chỉ mở được trên máy này, không gửi cho người khác được. Để chia sẻ, người "
-        "quản trị đặt biến môi trường APP_PUBLIC_URL (ví dụ https://mophong.cantho.gov.vn) hoặc "
+        "quản trị đặt biến môi trường APP_PUBLIC_URL (ví dụ https://mophong.example.org) hoặc "
         "browser.serverAddress trong .streamlit/config.toml.",
         "en": "No public address is configured: the app is opened on the machine that runs it ({base}), so "
         "the link below opens only on this machine and cannot be sent to others. To share, the "
-        "administrator sets the APP_PUBLIC_URL environment variable (e.g. https://sim.cantho.gov.vn) or "
+        "administrator sets the APP_PUBLIC_URL environment variable (e.g. https://sim.example.org) or "
         "browser.serverAddress in .streamlit/config.toml.",
     },
     "share_local_link": {"vi": "Đường dẫn trên máy này:", "en": "Link on this machine:"},
     "share_refused": {
         "vi": "APP_PUBLIC_URL = “{value}” không phải một địa chỉ http(s) đầy đủ (ví dụ "
-        "https://mophong.cantho.gov.vn): không dùng.",
-        "en": "APP_PUBLIC_URL = “{value}” is not a full http(s) address (e.g. https://sim.cantho.gov.vn): "
+        "https://mophong.example.org): không dùng.",
+        "en": "APP_PUBLIC_URL = “{value}” is not a full http(s) address (e.g. https://sim.example.org): "
         "not used.",
     },
     "share_upload": {

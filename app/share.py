@@ -79,8 +79,8 @@ def public_address(
 
     Examples
     --------
-    >>> public_address("https://mophong.cantho.gov.vn/app", "localhost", 8501, "", None).base
-    'https://mophong.cantho.gov.vn/app/'
+    >>> public_address("https://mophong.example.org/app", "localhost", 8501, "", None).base
+    'https://mophong.example.org/app/'
     >>> public_address(None, "10.0.0.5", 8501, "sim", "http://localhost:8501/sim").base
     'http://10.0.0.5:8501/sim/'
     >>> public_address(None, "localhost", 8501, "", "http://localhost:8501/").source
@@ -102,6 +102,7 @@ def public_address(
     if seen:
         seen_parts = urlsplit(seen)
         base = seen.split("?")[0].split("#")[0]
+        base += "" if seen_parts.path else "/"
         local = seen_parts.hostname is None or is_loopback(seen_parts.hostname)
         return PublicAddress(base, "local" if local else "browser", refused)
     path = base_path.strip("/")

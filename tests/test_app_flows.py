@@ -68,14 +68,15 @@ def test_compare_picks_the_file_not_the_name_of_two_plans_named_alike(app, tmp_p
 @pytest.mark.parametrize(
     "env, address, port, path, seen, base, source",
     [
-        ("https://mophong.cantho.gov.vn", "localhost", 8501, "", None, "https://mophong.cantho.gov.vn/", "env"),
+        ("https://mophong.example.org", "localhost", 8501, "", None, "https://mophong.example.org/", "env"),
         (" https://a.vn/sim/ ", "10.1.2.3", 8501, "x", None, "https://a.vn/sim/", "env"),
-        (None, "mophong.cantho.gov.vn", 80, "", None, "http://mophong.cantho.gov.vn/", "config"),
+        (None, "mophong.example.org", 80, "", None, "http://mophong.example.org/", "config"),
         (None, "https://mophong.vn", 443, "sim", None, "https://mophong.vn/sim/", "config"),
         (None, "10.1.2.3", 8501, "/sim/", "http://localhost:8501/sim", "http://10.1.2.3:8501/sim/", "config"),
         (None, "10.1.2.3:9000", 8501, "", None, "http://10.1.2.3:9000/", "config"),
         (None, "localhost", 8501, "", "http://192.168.1.9:8501/", "http://192.168.1.9:8501/", "browser"),
         (None, "127.0.0.1", 8501, "", "http://127.0.0.1:8501/", "http://127.0.0.1:8501/", "local"),
+        (None, "127.0.0.1", 8501, "", "http://127.0.0.1:8501", "http://127.0.0.1:8501/", "local"),
         (None, "localhost", 8501, "", "http://[::1]:8501/", "http://[::1]:8501/", "local"),
         (None, "", 8502, "sim", None, "http://localhost:8502/sim/", "local"),
         ("", "0.0.0.0", 8501, "", "http://localhost:8501/", "http://localhost:8501/", "local"),
@@ -100,12 +101,12 @@ def _share_code(at) -> str:
 
 
 def test_share_link_uses_app_public_url_and_reopens_the_view(app, monkeypatch):
-    monkeypatch.setenv("APP_PUBLIC_URL", "https://mophong.cantho.gov.vn/kich-ban")
+    monkeypatch.setenv("APP_PUBLIC_URL", "https://mophong.example.org/kich-ban")
     at = _tab(app, "PAPI")
     at.slider[1].set_value(30).run()
     link = _share_code(at)
-    assert link.startswith("https://mophong.cantho.gov.vn/kich-ban/?plan=can_tho_2021&")
-    assert not at.warning and plain("mophong.cantho.gov.vn/kich-ban/") in " ".join(c.value for c in at.caption)
+    assert link.startswith("https://mophong.example.org/kich-ban/?plan=can_tho_2021&")
+    assert not at.warning and plain("mophong.example.org/kich-ban/") in " ".join(c.value for c in at.caption)
     view = share.decode(dict(parse_qsl(urlsplit(link).query)))
     assert view.plan == "can_tho_2021" and view.levels == {"papi": {"g2_transparency": 0.3}}
 
