@@ -320,7 +320,9 @@ def init_from_link(view) -> None:  # type: ignore[no-untyped-def]
             n = len(engine_for(plan).forecasts[index_id].units)
             kept = (min(max(score, lo), hi), min(max(rank, 1), n))
             if kept != (score, rank):
-                flash("warning", tr("link_target", lang, index=index_id, score=score, rank=rank, n=n))
+                name = tr(index_id, lang)
+                shown = number(score, 2, lang)
+                flash("warning", tr("link_target", lang, index=name, score=shown, rank=rank, n=n))
             ss["targets"][index_id] = kept
 
 
@@ -365,7 +367,7 @@ def process_pending() -> None:
             text = error_text(exc)[1]
             flash("error", tr("bad_file", lang, problem=text) + " " + tr("plan_kept", lang))
         else:
-            flash("success", tr("table_loaded", lang, rows=rows, index=index_id))
+            flash("success", tr("table_loaded", lang, rows=rows, index=tr(index_id, lang)))
 
 
 def link_params(base: Scenario) -> dict[str, str]:
