@@ -154,7 +154,7 @@ def _library(lang: str) -> None:
         c1, c2, c3 = st.columns([0.6, 0.2, 0.2], vertical_alignment="center")
         c1.markdown(
             f"**{plain(entry.name)}**  \n{plain(entry.province)} {entry.year} · "
-            f"{timestamp(entry.modified, lang)}"
+            f"{timestamp(entry.modified, lang, st.context.timezone)}"
         )
         c2.button(
             "↗", key=f"open_{entry.id}", help=tr("open", lang), on_click=state.cb_open_saved, args=(entry.id,)
@@ -183,7 +183,7 @@ def entry_labels(entries: list[SavedPlan], lang: str) -> dict[str, str]:
             name=e.name,
             province=e.province,
             year=e.year,
-            time=timestamp(e.modified, lang),
+            time=timestamp(e.modified, lang, st.context.timezone),
         )
         for e in entries
     }

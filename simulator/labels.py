@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LANGS = ("vi", "en")
 
@@ -183,12 +184,22 @@ def prob_with_error(p: float, se: float, lang: str = "vi") -> str:
     return f"{percent(p, 1, lang)} ± {number(100 * se, 1, lang)}"
 
 
-def timestamp(moment: datetime, lang: str = "vi") -> str:
+def timestamp(moment: datetime, lang: str = "vi", zone: str | None = None) -> str:
     """A date and time to the second: ``02/12/2026 07:15:42`` (vi), ``2026-12-02 07:15:42`` (en).
 
-    >>> timestamp(datetime(2026, 12, 2, 7, 15, 42)), timestamp(datetime(2026, 12, 2, 7, 15, 42), "en")
-    ('02/12/2026 07:15:42', '2026-12-02 07:15:42')
+    An aware ``moment`` is shown in the time zone ``zone`` (an IANA name such as the browser's
+    ``Asia/Ho_Chi_Minh``), else in this machine's; a naive one as it is.
+
+    >>> from datetime import UTC
+    >>> saved = datetime(2026, 12, 2, 0, 15, 42, tzinfo=UTC)
+    >>> timestamp(saved, "vi", "Asia/Ho_Chi_Minh"), timestamp(saved, "en", "UTC")
+    ('02/12/2026 07:15:42', '2026-12-02 00:15:42')
     """
+    if moment.tzinfo is not None:
+        try:
+            moment = moment.astimezone(ZoneInfo(zone)) if zone else moment.astimezone()
+        except (ZoneInfoNotFoundError, ValueError):  # a zone name this machine does not know
+            moment = moment.astimezone()
     return moment.strftime("%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S")
 
 

@@ -62,7 +62,7 @@ def test_compare_picks_the_file_not_the_name_of_two_plans_named_alike(app, tmp_p
         assert len(table) == 2
         papi = table.columns[2]
         assert (table.iloc[1][papi] == table.iloc[0][papi]) is same_as_current, entry.id
-        assert entry.modified.strftime("%d/%m/%Y %H:%M:%S") in table.index[1]
+        assert entry.modified.astimezone().strftime("%d/%m/%Y %H:%M:%S") in table.index[1]
 
 
 @pytest.mark.parametrize(
