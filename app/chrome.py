@@ -2,7 +2,8 @@
 
 Streamlit 1.67 writes a few words of its own in English whatever the page's language: the file
 uploader's button and its size line, and the page's ``<html lang="en">``. :func:`page_language`
-sets ``lang`` on the page (screen readers, hyphenation, the browser's translate offer), and
+sets ``lang`` on the page (screen readers, hyphenation, the browser's translate offer) and words
+the keyboard's "Skip to main content" link, and
 :func:`uploader` is a file uploader whose English is hidden by CSS and replaced by our own words
 and a line that states the real limit (the smaller of Streamlit's ``server.maxUploadSize`` and the
 library's cap for that kind of file). Placeholders and help texts are passed to each widget by the
@@ -27,14 +28,22 @@ _UPLOADER_CSS = """<style>
 </style>"""
 
 
+_PAGE_SCRIPT = """<script>{
+document.documentElement.lang = %s;
+const skip = document.querySelector('[data-testid="stSkipToContent"]');
+if (skip) skip.textContent = %s;
+}</script>"""
+
+
 def page_language(lang: str) -> None:
-    """``<html lang="vi">`` (or ``en``) and the uploader's button in ``lang``; call once per run."""
+    """``<html lang="vi">`` (or ``en``), the keyboard's skip link and the uploader's button in ``lang``.
+
+    Call once per run. The script runs again only when its text changes (a change of language).
+    """
     st.html(_UPLOADER_CSS % json.dumps(tr("upload_button", lang), ensure_ascii=False))
     with st.container(key="page_lang"):
-        st.html(
-            f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
-            unsafe_allow_javascript=True,
-        )
+        script = _PAGE_SCRIPT % (json.dumps(lang), json.dumps(tr("skip_to_content", lang)))
+        st.html(script, unsafe_allow_javascript=True)
 
 
 def limit_mb(cap_bytes: int) -> float:

@@ -56,6 +56,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "last_score": {"vi": "Điểm năm trước", "en": "Last score"},
     "last_rank": {"vi": "Hạng năm trước", "en": "Last rank"},
+    "skip_to_content": {"vi": "Đến nội dung chính", "en": "Skip to main content"},
     "upload_button": {"vi": "Chọn tệp", "en": "Choose a file"},
     "upload_note": {
         "vi": "Kéo thả tệp vào ô trên hoặc bấm “Chọn tệp”: {types}, tối đa {mb} MB.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_browser import ARGS, ARTIFACTS, CHROMIUM, pytestmark, server  # noqa: F401  (one server fixture)
 
-ENGLISH_CHROME = ("Upload", "Drag and drop", "per file", "Browse files", "Choose option", "Choose an option", "Deploy")
+ENGLISH_CHROME = ("Skip to", "Upload", "Drag and drop", "per file", "Browse files", "Choose option", "Choose an option", "Deploy")
 BUTTON_AFTER = """() => getComputedStyle(document.querySelector(
     '[data-testid="stFileUploaderDropzone"] button [data-has-shortcut]'), '::after').content"""
 
@@ -26,6 +26,7 @@ def test_chrome_speaks_the_chosen_language(server):  # noqa: F811
             page.get_by_text("Khả năng đạt cả hai").first.wait_for(timeout=60_000)
             page.wait_for_function("() => document.documentElement.lang === 'vi'", timeout=20_000)
             assert page.evaluate(BUTTON_AFTER) == '"Chọn tệp"'
+            assert page.get_by_test_id("stSkipToContent").text_content() == "Đến nội dung chính"
             assert page.get_by_text("tối đa 1 MB").count() == 1
             assert page.locator('[data-testid="stMainMenu"], [data-testid="stAppDeployButton"]').count() == 0
             assert not _visible_english(page)
@@ -38,7 +39,7 @@ def test_chrome_speaks_the_chosen_language(server):  # noqa: F811
             page.get_by_role("tab", name="Export & share").click()
             page.get_by_text("No public address is configured").first.wait_for(timeout=30_000)
             assert page.evaluate(BUTTON_AFTER) == '"Choose a file"'
-            assert [w for w in _visible_english(page) if w != "Upload"] == []
+            assert [w for w in _visible_english(page) if w not in ("Upload", "Skip to")] == []
             page.screenshot(path=str(ARTIFACTS / "chrome_en_1280.png"))
         finally:
             browser.close()
