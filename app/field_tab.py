@@ -147,7 +147,11 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
     ss.setdefault("field_year", ev.scenario.year)
     choose = tr("choose", lang)
     index_id = c1.selectbox(
-        tr("table_index", lang), list(INDEX_NAMES), key="field_index", format_func=INDEX_NAMES.get, placeholder=choose
+        tr("table_index", lang),
+        list(INDEX_NAMES),
+        key="field_index",
+        format_func=INDEX_NAMES.get,
+        placeholder=choose,
     )
     years = list(range(YEARS[0], YEARS[1] + 1))
     year = int(c2.selectbox(tr("year", lang), years, key="field_year", placeholder=choose))
