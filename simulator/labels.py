@@ -1,7 +1,9 @@
 """Words and number formats in Vietnamese (default) and English, shared by the CLI, reports and app.
 
 :data:`TEXT` is the one table of library labels: the CLI's words, the brief's and the workbook's
-(sheet names, column headers with their units, run-info keys). :func:`assumption_text` turns a
+(sheet names, column headers with their units, run-info keys). The app reads it too: its own
+words are in ``app.i18n.STRINGS`` and ``app.i18n.tr`` falls back to this table, so a word both
+use is written once, here. :func:`assumption_text` turns a
 bilingual assumption note (``giả định: … (assumption: …)``) into one language.
 """
 
