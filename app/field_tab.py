@@ -19,7 +19,7 @@ from app.numbers import typed
 from app.text import plain
 from app.views import INDEX_NAMES
 from simulator.errors import InputError
-from simulator.labels import number, percent, prob_with_error
+from simulator.labels import assumption_text, number, percent, prob_with_error
 from simulator.rank_width import LEAGUE_INDICES
 from simulator.standings import YEARS, Standings
 from simulator.units import units_for_year
@@ -203,4 +203,4 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
         st.markdown(f"**{tr('field_heatmap', lang)}**")
         st.altair_chart(heatmap(s, lang, focal, big), width="stretch")
     for note in s.assumptions:
-        st.caption("⚠ " + plain(note))
+        st.caption("⚠ " + plain(assumption_text(note, lang)))

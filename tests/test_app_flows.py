@@ -6,6 +6,7 @@ own file, so a compare row taken from the wrong file or a link built on the wron
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -183,3 +184,13 @@ def test_a_bad_plan_is_refused_in_the_chosen_language(app):
     at.session_state["pending_plan"] = ("loi.toml", bad)
     at.run()
     assert "unknown province" in at.error[0].value
+
+
+@pytest.mark.parametrize("lang, tab", [("vi", "Toàn cảnh"), ("en", "Field view")])
+def test_field_view_assumptions_in_one_language(app, lang, tab):
+    at = app.radio(key="w:lang").set_value(lang).run()
+    at = _tab(at, tab)
+    notes = [c.value for c in at.caption if c.value.startswith("⚠")]
+    assert notes and not any("giả định:" in n or "assumption:" in n for n in notes)
+    if lang == "vi":
+        assert not any(re.search(r"\d\\?\.\d", n) for n in notes)  # decimal commas, never a point
