@@ -84,7 +84,8 @@ def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> 
         c1.metric(tr("ov_model", lang), prob_with_error(r.p_both, r.mc_se["both"], lang))
         if view.base.p_both is None:
             c2.metric(tr("ov_base", lang), "–")
-            st.caption(plain(tr("ov_base_none", lang, why=view.base.why)))
+            why = view.base.why_vi if lang == "vi" else view.base.why
+            st.caption(plain(tr("ov_base_none", lang, why=why)))
         else:
             c2.metric(
                 tr("ov_base", lang),

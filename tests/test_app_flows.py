@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from app import share
+from app.i18n import tr
 from app.text import plain
 from simulator.history import load_history
 from simulator.labels import number
@@ -194,3 +195,10 @@ def test_field_view_assumptions_in_one_language(app, lang, tab):
     assert notes and not any("giả định:" in n or "assumption:" in n for n in notes)
     if lang == "vi":
         assert not any(re.search(r"\d\\?\.\d", n) for n in notes)  # decimal commas, never a point
+
+
+@pytest.mark.parametrize("lang, tab, words", [("vi", "PAR INDEX", "Bộ chỉ công bố ít điểm số"), ("en", "PAR INDEX", "too few")])
+def test_no_base_rate_says_why_in_the_chosen_language(app, lang, tab, words):
+    at = _tab(app.radio(key="w:lang").set_value(lang).run(), tab)
+    why = [c.value for c in at.caption if c.value.startswith(plain(tr("ov_base_none", lang, why="")))]
+    assert len(why) == 1 and plain(words) in why[0]
