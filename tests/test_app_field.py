@@ -85,7 +85,7 @@ def test_outside_view_renders_the_library_view_on_the_same_draws(app):
     p = views["par_index"]
     assert p.base.p_both is None and _metric(par, "Theo lịch sử") == "–"
     texts = [c.value for c in par.caption]
-    assert plain(f"Không tính được tỷ lệ cơ sở: {p.base.why}") in texts
+    assert plain(f"Không tính được tỷ lệ cơ sở: {p.base.why_vi}") in texts
     assert p.reference.borrowed_from and any(
         t.startswith("⚠ Giả định\\: mức tiến bộ vượt xu hướng") for t in texts
     )
