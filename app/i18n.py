@@ -243,6 +243,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "{name} ({province} {year}) · lưu {time}",
         "en": "{name} ({province} {year}) · saved {time}",
     },
+    "compare_max": {
+        "vi": "So sánh tối đa {n} kế hoạch đã lưu: chỉ {n} kế hoạch chọn đầu tiên được tính.",
+        "en": "At most {n} saved plans are compared: only the first {n} chosen are run.",
+    },
     "current_plan": {"vi": "Kế hoạch hiện tại", "en": "Current plan"},
     "compare_need": {
         "vi": "Lưu ít nhất một kế hoạch vào thư viện (thanh bên) rồi chọn ở đây.",

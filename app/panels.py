@@ -19,6 +19,8 @@ from simulator.limits import MAX_PLAN_BYTES, MAX_TABLE_BYTES
 from simulator.standings import YEARS
 from simulator.units import units_for_year
 
+MAX_COMPARED = 3  # saved plans run beside the current one
+
 
 def sidebar(lang: str) -> None:
     ss = st.session_state
@@ -203,10 +205,12 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         tr("compare_pick", lang),
         list(entries),
         key="compare_pick",
-        max_selections=3,
         format_func=labels.__getitem__,
         placeholder=tr("choose", lang),
     )
+    if len(picked) > MAX_COMPARED:  # our words, not Streamlit's English max_selections notice
+        st.info(tr("compare_max", lang, n=MAX_COMPARED))
+        picked = picked[:MAX_COMPARED]
     current = tr("current_plan", lang)
     plans = {current: ev.scenario}
     runs = {current: ev.result}
@@ -216,7 +220,7 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         try:
             other = lib.load(plan_id)
         except InputError as exc:
-            st.error(plain(tr("bad_file", lang, problem=str(exc))))
+            st.error(plain(tr("bad_file", lang, problem=exc.message(lang))))
             continue
         diffs = structure_differences(state.absolute_targets(ev.scenario), state.absolute_targets(other))
         if diffs:

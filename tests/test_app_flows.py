@@ -202,3 +202,16 @@ def test_no_base_rate_says_why_in_the_chosen_language(app, lang, tab, words):
     at = _tab(app.radio(key="w:lang").set_value(lang).run(), tab)
     why = [c.value for c in at.caption if c.value.startswith(plain(tr("ov_base_none", lang, why="")))]
     assert len(why) == 1 and plain(words) in why[0]
+
+
+def test_more_than_three_picked_says_so_in_our_words_and_runs_the_first_three(app, tmp_path):
+    at = app
+    for name in ("A", "B", "C", "D"):
+        at = _save(at, name)
+    ids = [e.id for e in sorted(PlanLibrary(tmp_path / "plans").entries(), key=lambda e: e.id)]
+    at = _tab(at, "So sánh")
+    at.multiselect(key="compare_pick").set_value(ids).run()
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info] == [tr("compare_max", "vi", n=3)]
+    table = at.dataframe[0].value
+    assert [name.split(" (")[0] for name in table.index[1:]] == ["A", "B", "C"]
