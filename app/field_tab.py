@@ -146,10 +146,16 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
     c1, c2, c3 = st.columns([0.3, 0.3, 0.4])
     ss.setdefault("field_index", next(iter(ev.scenario.indices)))
     ss.setdefault("field_year", ev.scenario.year)
+    choose = tr("choose", lang)
     index_id = c1.selectbox(
-        tr("table_index", lang), list(INDEX_NAMES), key="field_index", format_func=INDEX_NAMES.get
+        tr("table_index", lang),
+        list(INDEX_NAMES),
+        key="field_index",
+        format_func=INDEX_NAMES.get,
+        placeholder=choose,
     )
-    year = int(c2.selectbox(tr("year", lang), list(range(YEARS[0], YEARS[1] + 1)), key="field_year"))
+    years = list(range(YEARS[0], YEARS[1] + 1))
+    year = int(c2.selectbox(tr("year", lang), years, key="field_year", placeholder=choose))
     default = 90.0 if index_id == "par_index" else None
     plan = ev.scenario.indices.get(index_id)
     if default is None and plan is not None:

@@ -1,10 +1,15 @@
-"""Every string the app shows, in Vietnamese (default) and English.
+"""Every string the app shows, in Vietnamese (default) and English: one table with the library's.
 
-``tr(key, lang, **values)`` formats the string; numbers are formatted by the caller with
+:data:`STRINGS` holds the app's own words; the words the library shares with the CLI, the brief
+and the workbook stay in :data:`simulator.labels.TEXT`, and :func:`tr` reads both (no key is in
+both, and no app entry repeats a library one: :data:`SAME_AS` names the library label an app key
+shows). ``tr(key, lang, **values)`` formats the string; numbers are formatted by the caller with
 ``simulator.labels`` so Vietnamese gets ``83,76 %`` and English ``83.76%``.
 """
 
 from __future__ import annotations
+
+from simulator.labels import TEXT
 
 STRINGS: dict[str, dict[str, str]] = {
     "page_title": {"vi": "Mô phỏng PAR INDEX · SIPAS · PAPI", "en": "PAR INDEX · SIPAS · PAPI simulator"},
@@ -24,12 +29,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_compare": {"vi": "So sánh", "en": "Compare"},
     "tab_export": {"vi": "Xuất & chia sẻ", "en": "Export & share"},
     # sidebar: plans
-    "plans": {"vi": "Kế hoạch", "en": "Plan"},
     "open_shipped": {"vi": "Kế hoạch mẫu", "en": "Shipped plan"},
+    "shipped.can_tho_2026": {
+        "vi": "Cần Thơ mới 2026 — KH 101/KH-UBND",
+        "en": "New Cần Thơ 2026 — plan 101/KH-UBND",
+    },
+    "shipped.can_tho_2021": {"vi": "Cần Thơ 2021 — kế hoạch", "en": "Cần Thơ 2021 — plan"},
+    "shipped.can_tho_2021_status_quo": {"vi": "Cần Thơ 2021 — hiện trạng", "en": "Cần Thơ 2021 — status quo"},
     "open": {"vi": "Mở", "en": "Open"},
     "new_plan": {"vi": "Tạo kế hoạch mới cho tỉnh khác", "en": "New plan for another province"},
-    "province": {"vi": "Tỉnh/thành phố", "en": "Province"},
-    "year": {"vi": "Năm kế hoạch", "en": "Plan year"},
+    "plan_year": {"vi": "Năm kế hoạch", "en": "Plan year"},
     "create": {"vi": "Tạo kế hoạch", "en": "Create plan"},
     "new_plan_help": {
         "vi": "Sao chép các nhóm nhiệm vụ và giả định của kế hoạch mẫu; mục tiêu mặc định là điểm và hạng "
@@ -47,6 +56,13 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "last_score": {"vi": "Điểm năm trước", "en": "Last score"},
     "last_rank": {"vi": "Hạng năm trước", "en": "Last rank"},
+    "skip_to_content": {"vi": "Đến nội dung chính", "en": "Skip to main content"},
+    "upload_button": {"vi": "Chọn tệp", "en": "Choose a file"},
+    "upload_note": {
+        "vi": "Kéo thả tệp vào ô trên hoặc bấm “Chọn tệp”: {types}, tối đa {mb} MB.",
+        "en": "Drop a file on the box above or press “Choose a file”: {types}, at most {mb} MB.",
+    },
+    "choose": {"vi": "Chọn…", "en": "Choose…"},
     "upload_plan": {"vi": "Tải lên kế hoạch (.toml)", "en": "Upload a plan (.toml)"},
     "opened": {"vi": "Đã mở kế hoạch: {name}", "en": "Opened plan: {name}"},
     "plan_kept": {"vi": "Kế hoạch đang xem được giữ nguyên.", "en": "The plan on screen is kept."},
@@ -85,8 +101,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "remove_tables": {"vi": "Bỏ các bảng đã tải lên", "en": "Remove uploaded tables"},
     # advanced
     "advanced": {"vi": "Nâng cao", "en": "Advanced"},
-    "draws": {"vi": "Số lần mô phỏng", "en": "Draws"},
-    "seed": {"vi": "Hạt giống ngẫu nhiên", "en": "Random seed"},
+    "seed_field": {"vi": "Hạt giống ngẫu nhiên", "en": "Random seed"},
     "link_range": {
         "vi": "Đường dẫn yêu cầu {name} = {value}, ngoài khoảng cho phép {lo}–{hi}: đang dùng {used}.",
         "en": "The link asks for {name} = {value}, outside the allowed {lo}–{hi}: using {used}.",
@@ -119,6 +134,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Từ {lo} đến {hi}. Gõ 86,5 hoặc 86.5; để trống thì giữ giá trị cũ.",
         "en": "From {lo} to {hi}. Type 86.5 or 86,5; an empty field keeps the value.",
     },
+    "num_example": {"vi": "83,76", "en": "83.76"},
     "num_kept": {"vi": "Giữ giá trị trước đó.", "en": "The previous value is kept."},
     "advanced_help": {
         "vi": "Mọi phương án được tính trên cùng một bộ số ngẫu nhiên: khác biệt trên màn hình là tác "
@@ -141,11 +157,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "all_bau": {"vi": "Tất cả về hiện trạng", "en": "All at BAU"},
     "reset_plan": {"vi": "Về kế hoạch gốc", "en": "Back to the plan"},
     # outcomes
-    "p_score": {"vi": "Khả năng điểm ≥ {target}", "en": "P(score ≥ {target})"},
-    "p_rank": {"vi": "Khả năng hạng ≤ {rank}", "en": "P(rank ≤ {rank})"},
-    "p_both": {"vi": "Khả năng đạt cả hai", "en": "P(both targets)"},
+    "metric_p_score": {"vi": "Khả năng điểm ≥ {target}", "en": "P(score ≥ {target})"},
+    "metric_p_rank": {"vi": "Khả năng hạng ≤ {rank}", "en": "P(rank ≤ {rank})"},
+    "metric_p_both": {"vi": "Khả năng đạt cả hai", "en": "P(both targets)"},
     "delta": {"vi": "{sign}{value} ± {se} điểm %", "en": "{sign}{value} ± {se} pts"},
-    "vs_bau": {"vi": "so với hiện trạng", "en": "vs BAU"},
     "mc_help": {
         "vi": "± là sai số Monte Carlo (một độ lệch chuẩn) trên {draws} lần mô phỏng. Thay đổi so với "
         "hiện trạng được tính trên cùng bộ số ngẫu nhiên.",
@@ -181,27 +196,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "* Assumption: BAU points of each component are spread from the total by the maxima (the "
         "province's component scores are not known).",
     },
-    "assumptions": {"vi": "Giả định của mô hình ({n} mục)", "en": "Model assumptions ({n} items)"},
+    "assumptions_n": {"vi": "Giả định của mô hình ({n} mục)", "en": "Model assumptions ({n} items)"},
     "plan_notes": {"vi": "Ghi chú của kế hoạch", "en": "Plan notes"},
     "groups_assumptions": {
         "vi": "Giả định của các nhóm nhiệm vụ",
         "en": "Task-group assumptions",
     },
     # chart words
-    "c_score": {"vi": "Điểm", "en": "Score"},
     "c_share": {"vi": "Tỷ lệ lần mô phỏng", "en": "Share of draws"},
-    "c_rank": {"vi": "Hạng", "en": "Rank"},
     "c_prob": {"vi": "Xác suất", "en": "Probability"},
-    "c_year": {"vi": "Năm", "en": "Year"},
-    "c_plan": {"vi": "Kế hoạch", "en": "Plan"},
     "c_bau": {"vi": "Hiện trạng", "en": "Status quo (BAU)"},
     "c_history": {"vi": "Đã công bố", "en": "Published"},
-    "c_target": {"vi": "Mục tiêu", "en": "Target"},
     "c_max": {"vi": "Tối đa", "en": "Maximum"},
     "c_points": {"vi": "Điểm", "en": "Points"},
     "c_component": {"vi": "Thành phần", "en": "Component"},
     "c_series": {"vi": "Phương án", "en": "Option"},
-    "c_index": {"vi": "Chỉ số", "en": "Index"},
     "no_history": {
         "vi": "Chưa có điểm công bố của tỉnh cho chỉ số này.",
         "en": "No published score for this index.",
@@ -230,6 +239,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Compare the current plan with up to 3 saved plans, on the same random numbers.",
     },
     "compare_pick": {"vi": "Kế hoạch đã lưu để so sánh", "en": "Saved plans to compare"},
+    "saved_entry": {
+        "vi": "{name} ({province} {year}) · lưu {time}",
+        "en": "{name} ({province} {year}) · saved {time}",
+    },
+    "compare_max": {
+        "vi": "So sánh tối đa {n} kế hoạch đã lưu: chỉ {n} kế hoạch chọn đầu tiên được tính.",
+        "en": "At most {n} saved plans are compared: only the first {n} chosen are run.",
+    },
     "current_plan": {"vi": "Kế hoạch hiện tại", "en": "Current plan"},
     "compare_need": {
         "vi": "Lưu ít nhất một kế hoạch vào thư viện (thanh bên) rồi chọn ở đây.",
@@ -242,7 +259,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "Comparing on common random numbers needs the same province, year, task groups and "
         "assumptions; open that plan to see it alone.",
     },
-    "col_plan": {"vi": "Kế hoạch", "en": "Plan"},
     "compare_cells": {
         "vi": "Mỗi ô: khả năng đạt cả hai mục tiêu ± sai số Monte Carlo (mục tiêu điểm; hạng).",
         "en": "Each cell: probability of both targets ± Monte Carlo error (score target; rank target).",
@@ -267,6 +283,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This link reopens the same plan, changed levels, targets, draws, seed and language (the "
         "browser's address bar always holds it too).",
     },
+    "share_public": {
+        "vi": "Địa chỉ công khai: {base} (đặt bởi {source}).",
+        "en": "Public address: {base} (set by {source}).",
+    },
+    "share_browser": {
+        "vi": "Chưa cấu hình địa chỉ công khai (APP_PUBLIC_URL hoặc browser.serverAddress): đường dẫn dùng "
+        "địa chỉ trình duyệt này đang mở ({base}); người khác chỉ mở được nếu truy cập được địa chỉ đó.",
+        "en": "No public address is configured (APP_PUBLIC_URL or browser.serverAddress): the link uses "
+        "the address this browser opened ({base}); others can open it only if they can reach that address.",
+    },
+    "share_local": {
+        "vi": "Chưa cấu hình địa chỉ công khai: ứng dụng đang được mở trên chính máy chạy nó ({base}), nên "
+        "đường dẫn dưới đây chỉ mở được trên máy này, không gửi cho người khác được. Để chia sẻ, người "
+        "quản trị đặt biến môi trường APP_PUBLIC_URL (ví dụ https://mophong.example.org) hoặc "
+        "browser.serverAddress trong .streamlit/config.toml.",
+        "en": "No public address is configured: the app is opened on the machine that runs it ({base}), so "
+        "the link below opens only on this machine and cannot be sent to others. To share, the "
+        "administrator sets the APP_PUBLIC_URL environment variable (e.g. https://sim.example.org) or "
+        "browser.serverAddress in .streamlit/config.toml.",
+    },
+    "share_local_link": {"vi": "Đường dẫn trên máy này:", "en": "Link on this machine:"},
+    "share_refused": {
+        "vi": "APP_PUBLIC_URL = “{value}” không phải một địa chỉ http(s) đầy đủ (ví dụ "
+        "https://mophong.example.org): không dùng.",
+        "en": "APP_PUBLIC_URL = “{value}” is not a full http(s) address (e.g. https://sim.example.org): "
+        "not used.",
+    },
     "share_upload": {
         "vi": "Kế hoạch tải lên chỉ có trên máy này: lưu vào thư viện để có đường dẫn chia sẻ.",
         "en": "An uploaded plan lives only in this session: save it to the library to get a link.",
@@ -278,7 +321,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Gain of a province-year beyond its trend (points)",
     },
     "ov_count_axis": {"vi": "Số tỉnh-năm", "en": "Province-years"},
-    "ov_plan_mark": {"vi": "Kế hoạch", "en": "Plan"},
     "ov_gain": {"vi": "Mức tăng kế hoạch giả định", "en": "Gain the plan assumes"},
     "ov_gain_value": {"vi": "+{gain} ± {se} điểm", "en": "+{gain} ± {se} points"},
     "ov_percentile": {
@@ -329,7 +371,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The field view uses the shipped data; the tables you loaded are not included here.",
     },
     "field_unit": {"vi": "Đơn vị", "en": "Unit"},
-    "field_rank": {"vi": "Hạng kỳ vọng", "en": "Expected rank"},
     "field_score": {"vi": "Điểm TB (khoảng 90 %)", "en": "Mean score (90 % range)"},
     "field_p_score": {"vi": "Điểm ≥ {score}", "en": "Score ≥ {score}"},
     "field_width": {"vi": "Khoảng hạng 90 %", "en": "90 % rank range"},
@@ -522,10 +563,32 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# App keys whose words are a library label's, word for word (chart axes and marks).
+SAME_AS: dict[str, str] = {
+    "draws_field": "col.draws",
+    "c_score": "score",
+    "c_rank": "col.rank",
+    "c_year": "year",
+    "c_plan": "plan",
+    "c_target": "target",
+    "ov_plan_mark": "plan",
+    "field_rank": "expected_rank",
+}
+
+
+def entry(key: str) -> dict[str, str] | None:
+    """The ``{"vi": …, "en": …}`` entry of ``key``: the app's, else the library's (None if unknown)."""
+    return STRINGS.get(key) or TEXT.get(SAME_AS.get(key, key))
+
+
 def tr(key: str, lang: str = "vi", **values: object) -> str:
-    """The string ``key`` in ``lang`` with ``values`` filled in (the key itself if unknown)."""
-    entry = STRINGS.get(key)
-    if entry is None:
+    """The string ``key`` in ``lang`` with ``values`` filled in (the key itself if unknown).
+
+    >>> tr("plan_year", "vi"), tr("plan", "en"), tr("c_score", "vi")
+    ('Năm kế hoạch', 'Plan', 'Điểm')
+    """
+    entry_ = entry(key)
+    if entry_ is None:
         return key
-    text = entry.get(lang, entry["vi"])
+    text = entry_.get(lang, entry_["vi"])
     return text.format(**values) if values else text

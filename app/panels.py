@@ -2,45 +2,41 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import streamlit as st
 
-from app import charts, fields, insights, state
+from app import charts, chrome, fields, insights, share, state
 from app.i18n import tr
 from app.text import plain
 from app.views import INDEX_NAMES, assumptions_of, level_text
 from simulator import report
 from simulator.errors import InputError
-from simulator.labels import number, prob_with_error
-from simulator.library import last_known, structure_differences
+from simulator.labels import number, prob_with_error, timestamp
+from simulator.library import SavedPlan, last_known, structure_differences
+from simulator.limits import MAX_PLAN_BYTES, MAX_TABLE_BYTES
 from simulator.standings import YEARS
 from simulator.units import units_for_year
 
-SHIPPED_NAMES = {
-    "can_tho_2026": {
-        "vi": "Cần Thơ mới 2026 — KH 101/KH-UBND",
-        "en": "New Cần Thơ 2026 — plan 101/KH-UBND",
-    },
-    "can_tho_2021": {"vi": "Cần Thơ 2021 — kế hoạch", "en": "Cần Thơ 2021 — plan"},
-    "can_tho_2021_status_quo": {"vi": "Cần Thơ 2021 — hiện trạng", "en": "Cần Thơ 2021 — status quo"},
-}
+MAX_COMPARED = 3  # saved plans run beside the current one
 
 
 def sidebar(lang: str) -> None:
     ss = st.session_state
     with st.sidebar:
-        st.markdown(f"### {tr('plans', lang)}")
+        st.markdown(f"### {tr('plan', lang)}")
         ss.setdefault("shipped_pick", state.DEFAULT_PLAN)
         st.selectbox(
             tr("open_shipped", lang),
             list(state.SHIPPED),
             key="shipped_pick",
-            format_func=lambda k: SHIPPED_NAMES[k][lang],
+            format_func=lambda k: tr(f"shipped.{k}", lang),
+            placeholder=tr("choose", lang),
         )
         st.button(tr("open", lang), key="open_shipped", on_click=state.cb_open_shipped, width="stretch")
-        st.file_uploader(
-            tr("upload_plan", lang), type=["toml"], key="up_plan", on_change=state.cb_upload_plan
-        )
+        plan_file = tr("upload_plan", lang)
+        chrome.uploader(plan_file, ["toml"], "up_plan", state.cb_upload_plan, MAX_PLAN_BYTES, lang)
         with st.expander(tr("new_plan", lang)):
             _new_plan_form(lang)
         _library(lang)
@@ -51,12 +47,15 @@ def sidebar(lang: str) -> None:
                 ["par_index", "sipas", "papi"],
                 key="table_index",
                 format_func=lambda i: INDEX_NAMES[i],
+                placeholder=tr("choose", lang),
             )
-            st.file_uploader(
+            chrome.uploader(
                 tr("upload_table", lang),
-                type=["csv", "xlsx", "txt"],
-                key="up_table",
-                on_change=state.cb_upload_table,
+                ["csv", "xlsx", "txt"],
+                "up_table",
+                state.cb_upload_table,
+                MAX_TABLE_BYTES,
+                lang,
             )
             for index_id, table in ss.get("tables", {}).items():
                 st.caption(tr("table_in_use", lang, index=INDEX_NAMES[index_id], rows=len(table)))
@@ -69,7 +68,7 @@ def sidebar(lang: str) -> None:
             ):
                 ss[f"w:{name}"] = int(ss[name])  # the setting, never the field's default (see cb_setting)
                 st.number_input(
-                    tr(name, lang),
+                    tr(f"{name}_field", lang),
                     min_value=lo,
                     max_value=hi,
                     step=step,
@@ -78,6 +77,7 @@ def sidebar(lang: str) -> None:
                     args=(name,),
                 )
             st.caption(tr("advanced_help", lang))
+        chrome.page_language(lang)
 
 
 def _new_plan_form(lang: str) -> None:
@@ -90,7 +90,7 @@ def _new_plan_form(lang: str) -> None:
     st.caption(tr("new_plan_help", lang))
     ss.setdefault("new_year", ss["plan"].year)
     year = int(ss["new_year"])
-    st.number_input(tr("year", lang), min_value=YEARS[0], max_value=YEARS[1], step=1, key="new_year")
+    st.number_input(tr("plan_year", lang), min_value=YEARS[0], max_value=YEARS[1], step=1, key="new_year")
     units = units_for_year(year)
     names = list(units.names)
     if ss.get("new_province") not in names:
@@ -98,7 +98,7 @@ def _new_plan_form(lang: str) -> None:
             ss["new_province"] = units.resolve(ss.get("new_province") or ss["plan"].province)
         except InputError:
             ss["new_province"] = names[0]
-    st.selectbox(tr("province", lang), names, key="new_province")
+    st.selectbox(tr("province", lang), names, key="new_province", placeholder=tr("choose", lang))
     st.caption(tr("units_in_year", lang, year=year, n=len(names)))
     province = ss["new_province"]
     last_n = len(units_for_year(year - 1)) if year > YEARS[0] else len(names)
@@ -127,7 +127,7 @@ def _new_plan_form(lang: str) -> None:
             c1.text_input(
                 tr("last_score", lang),
                 key=state.last_key("score", index_id, province, year),
-                placeholder="83,76" if lang == "vi" else "83.76",
+                placeholder=tr("num_example", lang),
             )
             c2.number_input(
                 tr("last_rank", lang),
@@ -155,7 +155,8 @@ def _library(lang: str) -> None:
     for entry in entries:
         c1, c2, c3 = st.columns([0.6, 0.2, 0.2], vertical_alignment="center")
         c1.markdown(
-            f"**{plain(entry.name)}**  \n{plain(entry.province)} {entry.year} · {entry.modified:%d/%m %H:%M}"
+            f"**{plain(entry.name)}**  \n{plain(entry.province)} {entry.year} · "
+            f"{timestamp(entry.modified, lang, st.context.timezone)}"
         )
         c2.button(
             "↗", key=f"open_{entry.id}", help=tr("open", lang), on_click=state.cb_open_saved, args=(entry.id,)
@@ -170,6 +171,28 @@ def _library(lang: str) -> None:
     st.caption(plain(tr("library_dir", lang, path=str(lib.folder.resolve()))))
 
 
+def entry_labels(entries: list[SavedPlan], lang: str) -> dict[str, str]:
+    """Each saved plan's label by its file id: name, province, year and the time saved, to the second.
+
+    Labels are unique: two plans saved under one name in the same second also show their file.
+    A widget that lists plans must show unique labels, since Streamlit maps a chosen label back
+    to its option (two equal labels would always give the same plan).
+    """
+    labels = {
+        e.id: tr(
+            "saved_entry",
+            lang,
+            name=e.name,
+            province=e.province,
+            year=e.year,
+            time=timestamp(e.modified, lang, st.context.timezone),
+        )
+        for e in entries
+    }
+    seen = list(labels.values())
+    return {i: label if seen.count(label) == 1 else f"{label} · {i}.toml" for i, label in labels.items()}
+
+
 def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
     st.caption(tr("compare_intro", lang))
     lib = state.library()
@@ -177,13 +200,17 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
     if not entries:
         st.info(tr("compare_need", lang))
         return
+    labels = entry_labels(list(entries.values()), lang)
     picked = st.multiselect(
         tr("compare_pick", lang),
         list(entries),
         key="compare_pick",
-        max_selections=3,
-        format_func=lambda i: f"{entries[i].name} ({entries[i].province} {entries[i].year})",
+        format_func=labels.__getitem__,
+        placeholder=tr("choose", lang),
     )
+    if len(picked) > MAX_COMPARED:  # our words, not Streamlit's English max_selections notice
+        st.info(tr("compare_max", lang, n=MAX_COMPARED))
+        picked = picked[:MAX_COMPARED]
     current = tr("current_plan", lang)
     plans = {current: ev.scenario}
     runs = {current: ev.result}
@@ -193,15 +220,14 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         try:
             other = lib.load(plan_id)
         except InputError as exc:
-            st.error(plain(tr("bad_file", lang, problem=str(exc))))
+            st.error(plain(tr("bad_file", lang, problem=exc.message(lang))))
             continue
         diffs = structure_differences(state.absolute_targets(ev.scenario), state.absolute_targets(other))
         if diffs:
             st.warning(plain(tr("structure_differs", lang, name=other.name, diff="; ".join(diffs))))
             continue
-        label = other.name if other.name not in plans else f"{other.name} ({plan_id})"
-        plans[label] = other
-        runs[label] = state.run_other(ev, other)
+        plans[labels[plan_id]] = other
+        runs[labels[plan_id]] = state.run_other(ev, other)
     frame = report.compare_frame(runs, plans)
     table = {}
     for name in plans:
@@ -280,8 +306,30 @@ def export_tab(ev: state.Evaluation, lang: str) -> None:
     if st.session_state["origin"]["kind"] == "upload":
         st.info(tr("share_upload", lang))
         return
+    address = public_address()
+    if address.refused:
+        st.warning(plain(tr("share_refused", lang, value=address.refused)))
+    link = address.link(state.link_params(st.session_state["plan"]))
+    if address.source == "local":
+        st.warning(plain(tr("share_local", lang, base=address.base)))
+        st.caption(tr("share_local_link", lang))
+        st.code(link, language=None)
+        return
     st.caption(tr("share_help", lang))
-    from urllib.parse import urlencode
+    if address.shareable:
+        source = share.ENV_PUBLIC_URL if address.source == "env" else "browser.serverAddress"
+        st.caption(plain(tr("share_public", lang, base=address.base, source=source)))
+    else:
+        st.info(plain(tr("share_browser", lang, base=address.base)))
+    st.code(link, language=None)
 
-    url = (st.context.url or "").split("?")[0]
-    st.code(f"{url}?{urlencode(state.link_params(st.session_state['plan']))}", language=None)
+
+def public_address() -> share.PublicAddress:
+    """Where shared links point: ``APP_PUBLIC_URL``, else Streamlit's configured server address."""
+    return share.public_address(
+        os.environ.get(share.ENV_PUBLIC_URL),
+        str(st.get_option("browser.serverAddress") or ""),
+        int(st.get_option("browser.serverPort")),
+        str(st.get_option("server.baseUrlPath") or ""),
+        st.context.url,
+    )

@@ -7,6 +7,11 @@
 parser (ASCII digits only, at most :data:`MAX_PARAM` characters per parameter and :data:`MAX_ITEMS`
 items); what cannot be read is dropped and listed in ``SharedView.ignored`` so the app can say so.
 Range checks against the app's limits (draws, seed) are the app's.
+
+A link is only worth sharing on an address others can open: :func:`public_address` takes it from
+``APP_PUBLIC_URL``, else from Streamlit's ``browser.serverAddress`` (with ``browser.serverPort``
+and ``server.baseUrlPath``), else it says that none is set (``source`` ``"browser"`` or
+``"local"``) so the app can say so instead of offering a localhost link as shareable.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
 
 from simulator.scenario import Scenario
 
@@ -23,6 +29,84 @@ MAX_ITEMS = 200  # items in one list parameter (lv, tg, last); the rest are igno
 _SHOWN = 40  # characters of an ignored value quoted back to the user
 _INT = re.compile(r"[+-]?[0-9]{1,30}")
 _FLOAT = re.compile(r"[+-]?([0-9]{1,15}(\.[0-9]{0,20})?|\.[0-9]{1,20})")
+
+
+ENV_PUBLIC_URL = "APP_PUBLIC_URL"
+_LOOPBACK = re.compile(r"(localhost|127(\.[0-9]{1,3}){3}|0\.0\.0\.0|::1?|)", re.I)
+
+
+@dataclass(frozen=True)
+class PublicAddress:
+    """Where a shared link points.
+
+    ``source`` is ``"env"`` (``APP_PUBLIC_URL``), ``"config"`` (``browser.serverAddress``),
+    ``"browser"`` (no address set; the address this browser uses, not a loopback one) or
+    ``"local"`` (no address set and the app is opened on this machine only). ``refused`` holds an
+    ``APP_PUBLIC_URL`` that is not a full http(s) address (it was not used).
+    """
+
+    base: str
+    source: str
+    refused: str = ""
+
+    @property
+    def shareable(self) -> bool:
+        return self.source in ("env", "config")
+
+    def link(self, params: dict[str, str]) -> str:
+        return f"{self.base}?{urlencode(params)}"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (``localhost``, ``127.0.0.1``, ``::1``, ``0.0.0.0``)."""
+    return bool(_LOOPBACK.fullmatch(host.strip("[]")))
+
+
+def public_address(
+    env: str | None, server_address: str, server_port: int, base_path: str, seen: str | None
+) -> PublicAddress:
+    """The address a shared link points at: ``env``, else the configured server address, else ``seen``.
+
+    Parameters
+    ----------
+    env
+        ``APP_PUBLIC_URL``: a full ``http(s)://host[:port][/path]`` address, used as it is.
+    server_address, server_port, base_path
+        Streamlit's ``browser.serverAddress`` (a host, optionally with scheme and path),
+        ``browser.serverPort`` and ``server.baseUrlPath``; a loopback address counts as not set.
+    seen
+        The address this browser uses (``st.context.url``), without its query.
+
+    Examples
+    --------
+    >>> public_address("https://mophong.example.org/app", "localhost", 8501, "", None).base
+    'https://mophong.example.org/app/'
+    >>> public_address(None, "10.0.0.5", 8501, "sim", "http://localhost:8501/sim").base
+    'http://10.0.0.5:8501/sim/'
+    >>> public_address(None, "localhost", 8501, "", "http://localhost:8501/").source
+    'local'
+    """
+    refused = ""
+    if env and env.strip():
+        parts = urlsplit(env.strip())
+        if parts.scheme in ("http", "https") and parts.hostname and not (parts.query or parts.fragment):
+            return PublicAddress(env.strip().rstrip("/") + "/", "env")
+        refused = _quote(env.strip())
+    address = (server_address or "").strip()
+    parts = urlsplit(address if "://" in address else f"http://{address}")
+    if parts.hostname and not is_loopback(parts.hostname):
+        port = parts.port or server_port
+        host = parts.netloc if parts.port or port in (80, 443) else f"{parts.netloc}:{port}"
+        path = "/".join(p for p in (parts.path.strip("/"), base_path.strip("/")) if p)
+        return PublicAddress(f"{parts.scheme}://{host}/{path + '/' if path else ''}", "config", refused)
+    if seen:
+        seen_parts = urlsplit(seen)
+        base = seen.split("?")[0].split("#")[0]
+        base += "" if seen_parts.path else "/"
+        local = seen_parts.hostname is None or is_loopback(seen_parts.hostname)
+        return PublicAddress(base, "local" if local else "browser", refused)
+    path = base_path.strip("/")
+    return PublicAddress(f"http://localhost:{server_port}/{path + '/' if path else ''}", "local", refused)
 
 
 @dataclass(frozen=True)

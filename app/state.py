@@ -264,9 +264,12 @@ def clear_tables() -> None:
 
 
 def error_text(exc: Exception) -> tuple[str, str]:
-    """An exception as the (kind, message) an error box shows; never a traceback."""
+    """An exception as the (kind, message) an error box shows, in the session's language; never a traceback.
+
+    An :class:`InputError` speaks the language (its Vietnamese template names the same place).
+    """
     if isinstance(exc, InputError):
-        return "input", str(exc)
+        return "input", exc.message(st.session_state.get("lang", "vi"))
     return type(exc).__name__, str(exc)
 
 
@@ -332,7 +335,9 @@ def init_from_link(view) -> None:  # type: ignore[no-untyped-def]
             n = len(engine_for(plan).forecasts[index_id].units)
             kept = (min(max(score, lo), hi), min(max(rank, 1), n))
             if kept != (score, rank):
-                flash("warning", tr("link_target", lang, index=index_id, score=score, rank=rank, n=n))
+                name = tr(index_id, lang)
+                shown = number(score, 2, lang)
+                flash("warning", tr("link_target", lang, index=name, score=shown, rank=rank, n=n))
             ss["targets"][index_id] = kept
 
 
@@ -347,7 +352,7 @@ def _setting_from_link(name: str, value: int | None, lo: int, hi: int, default: 
         tr(
             "link_range",
             lang,
-            name=tr(name, lang),
+            name=tr(f"{name}_field", lang),
             value=value,
             lo=number(lo, 0, lang),
             hi=number(hi, 0, lang),
@@ -377,7 +382,7 @@ def process_pending() -> None:
             text = error_text(exc)[1]
             flash("error", tr("bad_file", lang, problem=text) + " " + tr("plan_kept", lang))
         else:
-            flash("success", tr("table_loaded", lang, rows=rows, index=index_id))
+            flash("success", tr("table_loaded", lang, rows=rows, index=tr(index_id, lang)))
 
 
 def link_params(base: Scenario) -> dict[str, str]:

@@ -113,9 +113,9 @@ def metrics(ev: state.Evaluation, index_id: str, lang: str, *, stacked: bool = F
     plan = ev.scenario.indices[index_id]
     help_text = tr("mc_help", lang, draws=number(r.draws, 0, lang))
     items = [
-        ("both", tr("p_both", lang)),
-        ("score", tr("p_score", lang, target=report.score_text(r.target_score, plan, lang))),
-        ("rank", tr("p_rank", lang, rank=r.target_rank)),
+        ("both", tr("metric_p_both", lang)),
+        ("score", tr("metric_p_score", lang, target=report.score_text(r.target_score, plan, lang))),
+        ("rank", tr("metric_p_rank", lang, rank=r.target_rank)),
     ]
     if stacked:
         with st.container(key=f"big_{index_id}"):
@@ -352,7 +352,7 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
         if r.components_assumed:
             st.caption(tr("components_assumed", lang))
         notes = assumptions_of(ev, index_id, lang)
-        with st.expander("⚠ " + tr("assumptions", lang, n=len(notes))):
+        with st.expander("⚠ " + tr("assumptions_n", lang, n=len(notes))):
             st.markdown("\n".join(f"- {plain(a)}" for a in notes))
             st.markdown(f"**{tr('groups_assumptions', lang)}**")
             frame = report.levels_frame(ev.scenario, lang)

@@ -1,7 +1,9 @@
 """Words and number formats in Vietnamese (default) and English, shared by the CLI, reports and app.
 
 :data:`TEXT` is the one table of library labels: the CLI's words, the brief's and the workbook's
-(sheet names, column headers with their units, run-info keys). :func:`assumption_text` turns a
+(sheet names, column headers with their units, run-info keys). The app reads it too: its own
+words are in ``app.i18n.STRINGS`` and ``app.i18n.tr`` falls back to this table, so a word both
+use is written once, here. :func:`assumption_text` turns a
 bilingual assumption note (``giả định: … (assumption: …)``) into one language.
 """
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LANGS = ("vi", "en")
 
@@ -180,6 +184,25 @@ def percent(p: float, digits: int = 1, lang: str = "vi") -> str:
 def prob_with_error(p: float, se: float, lang: str = "vi") -> str:
     """``'45,7 % ± 0,4'``: a probability with its Monte Carlo standard error in points."""
     return f"{percent(p, 1, lang)} ± {number(100 * se, 1, lang)}"
+
+
+def timestamp(moment: datetime, lang: str = "vi", zone: str | None = None) -> str:
+    """A date and time to the second: ``02/12/2026 07:15:42`` (vi), ``2026-12-02 07:15:42`` (en).
+
+    An aware ``moment`` is shown in the time zone ``zone`` (an IANA name such as the browser's
+    ``Asia/Ho_Chi_Minh``), else in this machine's; a naive one as it is.
+
+    >>> from datetime import UTC
+    >>> saved = datetime(2026, 12, 2, 0, 15, 42, tzinfo=UTC)
+    >>> timestamp(saved, "vi", "Asia/Ho_Chi_Minh"), timestamp(saved, "en", "UTC")
+    ('02/12/2026 07:15:42', '2026-12-02 00:15:42')
+    """
+    if moment.tzinfo is not None:
+        try:
+            moment = moment.astimezone(ZoneInfo(zone)) if zone else moment.astimezone()
+        except (ZoneInfoNotFoundError, ValueError):  # a zone name this machine does not know
+            moment = moment.astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S")
 
 
 _NOTE_VI_EN = re.compile(r"giả định: (?P<vi>.+?) \(assumption: (?P<en>.+)\)", re.S)

@@ -21,7 +21,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,10 @@ def default_folder() -> Path:
 
 @dataclass(frozen=True)
 class SavedPlan:
-    """One plan file of the library: ``id`` is the file stem, ``name`` the plan's own name."""
+    """One plan file of the library: ``id`` is the file stem, ``name`` the plan's own name.
+
+    ``modified`` is the time the file was last written, in UTC (shown in the viewer's time zone).
+    """
 
     id: str
     name: str
@@ -166,7 +169,7 @@ class PlanLibrary:
             name=scenario.name,
             province=scenario.province,
             year=scenario.year,
-            modified=datetime.fromtimestamp(path.stat().st_mtime),
+            modified=datetime.fromtimestamp(path.stat().st_mtime, tz=UTC),
             path=path,
         )
 

@@ -81,8 +81,10 @@ def test_save_and_compare_two_plans(app, tmp_path):
     assert not at.warning
     table = at.dataframe[0].value
     assert len(table) == 3  # the current plan and the two saved ones
-    assert set(table.index[1:]) == {"Phương án A", "Phương án B"}
-    assert table.loc["Phương án B"].iloc[2] == table.iloc[0].iloc[2]  # same levels, same draws: same figure
+    labels = {e.name: f"{e.name} (Cần Thơ 2021) · lưu {e.modified.astimezone():%d/%m/%Y %H:%M:%S}" for e in saved}
+    assert set(table.index[1:]) == set(labels.values())
+    same = table.loc[labels["Phương án B"]].iloc[2] == table.iloc[0].iloc[2]
+    assert same  # same levels, same draws: same figure
 
 
 def test_language_switch_to_english(app):

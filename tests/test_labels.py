@@ -53,3 +53,17 @@ def test_weights_name_the_sub_criteria(plan) -> None:
     assert shown == "Công tác chỉ đạo, điều hành CCHC (Điểm thẩm định): 0,7; " + (
         "Tác động của CCHC đến người dân, tổ chức và phát triển KT-XH (Chỉ số SIPAS): 1"
     )
+
+
+def test_timestamps_to_the_second_in_the_viewers_zone() -> None:
+    from datetime import UTC, datetime
+
+    from simulator.labels import timestamp
+
+    saved = datetime(2026, 12, 2, 0, 15, 42, tzinfo=UTC)
+    assert timestamp(saved, "vi", "Asia/Ho_Chi_Minh") == "02/12/2026 07:15:42"
+    assert timestamp(saved, "en", "Asia/Ho_Chi_Minh") == "2026-12-02 07:15:42"
+    assert timestamp(saved, "vi", "UTC") == "02/12/2026 00:15:42"
+    local = saved.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    assert timestamp(saved, "vi") == local == timestamp(saved, "vi", "No/Such_Zone") == timestamp(saved, "vi", "../x")
+    assert timestamp(datetime(2026, 12, 2, 7, 15, 42), "vi", "UTC") == "02/12/2026 07:15:42"  # naive: as it is
