@@ -47,10 +47,6 @@ def cb_target(index_id: str) -> None:
     ss["targets"][index_id] = (score, int(ss[f"w:tr:{index_id}"]))
 
 
-def cb_goal_q(record: str) -> None:
-    st.session_state["goal_q"] = (record, int(st.session_state["w:goal_q"]))
-
-
 def cb_budget(plan: str, hi: float) -> None:
     ss = st.session_state
     lang = ss.get("lang", "vi")

@@ -480,7 +480,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "independent draws (derived from seed {seed}, so the same seed gives the same figures). The "
         "figures below are the re-estimate's: the optimism of the choice itself is removed.",
     },
-    "dec_plan_level": {"vi": "Kế hoạch", "en": "Plan"},
     "dec_opt_level": {"vi": "Tối ưu", "en": "Optimised"},
     "dec_cost": {"vi": "Chi phí", "en": "Cost"},
     "dec_change": {"vi": "{d} ± {se} điểm % so với kế hoạch", "en": "{d} ± {se} points vs the plan"},
@@ -570,6 +569,7 @@ SAME_AS: dict[str, str] = {
     "c_rank": "col.rank",
     "c_year": "year",
     "c_plan": "plan",
+    "dec_plan_level": "col.plan",
     "c_target": "target",
     "ov_plan_mark": "plan",
     "field_rank": "expected_rank",

@@ -87,6 +87,12 @@ _TEMPLATES: tuple[tuple[str, str], ...] = (
     (r"group id (?P<g>.+) is used twice", "mã nhóm {g} được dùng hai lần"),
     (r"at least one task group is required", "cần ít nhất một nhóm nhiệm vụ"),
     (r"missing column\(s\) (?P<cols>[^;]+)(?P<rest>;.*)?", "thiếu cột {cols}{rest}"),
+    (
+        r"(?P<p>.+) has no (?P<i>\S+) score before (?P<y>\d+) in the data: give last_score \(and last_rank\) "
+        r"in the plan, or load the ministry's results table",
+        "{p} chưa có điểm {i} trước năm {y} trong dữ liệu: hãy nhập điểm gần nhất (last_score, và "
+        "hạng last_rank) trong kế hoạch, hoặc tải bảng kết quả của Bộ",
+    ),
     (r"(?P<v>.+) is not a year", "{v} không phải là một năm"),
     (r"(?P<v>.+) is not a finite number", "{v} không phải là số hữu hạn"),
     (r"(?P<v>.+) is not a number", "{v} không phải là số"),

@@ -58,15 +58,13 @@ def test_tr_reads_the_app_then_the_library():
 def test_every_key_the_app_names_is_in_the_table():
     named = set()
     for path in APP.glob("*.py"):
-        if path.name == "decisions_tab.py":  # its own table until it moves it (issue 12)
-            continue
         named |= set(re.findall(r"\btr\(\s*\"([^\"{}]+)\"", path.read_text(encoding="utf-8")))
     assert named and not {k for k in named if entry(k) is None}
 
 
 def test_no_private_vi_en_table_left_in_the_app():
     for path in APP.glob("*.py"):
-        if path.name in ("i18n.py", "decisions_tab.py"):  # decisions_tab moves its own (issue 12)
+        if path.name == "i18n.py":
             continue
         text = path.read_text(encoding="utf-8").replace(LANGUAGE_NAMES, "")
         assert not re.search(r"\{\s*\"vi\"\s*:\s*\"", text), path.name

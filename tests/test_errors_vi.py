@@ -76,3 +76,15 @@ def test_cli_prints_vietnamese_then_english_and_english_alone(tmp_path, capsys) 
     assert main(["run", str(plan), "--draws", "100", "--lang", "en"]) == 2
     en = capsys.readouterr().err
     assert en.startswith("error: ") and "lỗi" not in en
+
+
+def test_a_province_without_a_score_is_told_in_vietnamese(plan) -> None:
+    from dataclasses import replace
+
+    from simulator.engine import Engine
+
+    sipas = replace(plan.indices["sipas"], last_score=None, last_rank=None)
+    bare = replace(plan, year=2012, indices={"sipas": sipas})  # SIPAS starts in 2017
+    with pytest.raises(InputError) as caught:
+        Engine.from_scenario(bare)
+    assert caught.value.message("vi").startswith("indices.sipas: Cần Thơ chưa có điểm sipas trước năm 2012")
