@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, pytestmark, server  # noqa: F401  (one server fixture)
+from browser_support import ARGS, ARTIFACTS, CHROMIUM, needs_chromium
+
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 ENGLISH_CHROME = ("Skip to", "Upload", "Drag and drop", "per file", "Browse files", "Choose option", "Choose an option", "Deploy")
 BUTTON_AFTER = """() => getComputedStyle(document.querySelector(
@@ -15,7 +17,7 @@ def _visible_english(page) -> list[str]:
     return [w for w in ENGLISH_CHROME if w in text]
 
 
-def test_chrome_speaks_the_chosen_language(server):  # noqa: F811
+def test_chrome_speaks_the_chosen_language(server):
     sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
