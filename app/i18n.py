@@ -222,8 +222,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "chosen levels.",
     },
     "target_line": {
-        "vi": "Mục tiêu: điểm ≥ {score}, hạng ≤ {rank}",
-        "en": "Target: score ≥ {score}, rank ≤ {rank}",
+        "vi": "Mục tiêu: điểm\u00a0≥\u00a0{score}, hạng\u00a0≤\u00a0{rank}",
+        "en": "Target: score\u00a0≥\u00a0{score}, rank\u00a0≤\u00a0{rank}",
     },
     "cost_line": {
         "vi": "Chi phí tăng thêm ước tính (giả định): {cost}{budget}",

@@ -178,7 +178,8 @@ def _listing(problems: dict[str, list]) -> str:
 def _settle(page, ms: int = 1500) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')",
+        " && !document.querySelector('[data-stale=\"true\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
         timeout=60_000,
     )
     page.wait_for_timeout(ms)
