@@ -96,7 +96,7 @@ def test_the_open_tab_is_a_fragment_and_writes_the_link():
 def test_lever_move_updates_headline_and_link(app):
     app.session_state["tab"] = "PAPI"
     at = app.run()
-    both = tr("p_both", "vi")
+    both = tr("metric_p_both", "vi")
     before = next(m.value for m in at.metric if m.label == both)
     at.slider[0].set_value(0.0).run()
     assert not at.exception
