@@ -84,8 +84,12 @@ CLIPPED_JS = r"""
 """
 
 # Everything a reader sees as words: the page's text and the placeholders of empty fields.
+# Material icons are drawn from a ligature ("upload" is an arrow), not read as words: their names
+# are taken out of the page text once each.
 TEXT_JS = r"""
-() => [document.body.innerText,
+() => [[...document.querySelectorAll('[data-testid="stIconMaterial"]')]
+          .map(e => e.textContent.trim()).filter(Boolean)
+          .reduce((text, icon) => text.replace(icon, ''), document.body.innerText),
        ...[...document.querySelectorAll('input, textarea')]
           .filter(e => !e.value && e.placeholder && e.getBoundingClientRect().width > 0)
           .map(e => e.placeholder)].join('\n')
@@ -202,10 +206,10 @@ def _open(browser, server: str, size: tuple[int, int], lang: str, scheme: str = 
     width, height = size
     page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
     page.goto(server, wait_until="domcontentloaded")
-    page.get_by_text(tr("p_both", "vi")).first.wait_for(timeout=90_000)
+    page.get_by_text(tr("metric_p_both", "vi")).first.wait_for(timeout=90_000)
     if lang == "en":  # through the language switch, as a user would
         page.locator('[data-testid="stRadio"]').get_by_text("English", exact=True).first.click()
-        page.get_by_text(tr("p_both", "en")).first.wait_for(timeout=60_000)
+        page.get_by_text(tr("metric_p_both", "en")).first.wait_for(timeout=60_000)
     _settle(page)
     return page
 
