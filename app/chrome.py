@@ -2,8 +2,9 @@
 
 Streamlit 1.67 writes a few words of its own in English whatever the page's language: the file
 uploader's button and its size line, and the page's ``<html lang="en">``. :func:`page_language`
-sets ``lang`` on the page (screen readers, hyphenation, the browser's translate offer) and words
-the keyboard's "Skip to main content" link, and
+sets ``lang`` on the page (screen readers, hyphenation, the browser's translate offer), words
+the keyboard's "Skip to main content" link and, in Vietnamese, writes the sliders' values with a
+decimal comma (Streamlit's slider format has no locale: "95.0 %" becomes "95,0 %"), and
 :func:`uploader` is a file uploader whose English is hidden by CSS and replaced by our own words
 and a line that states the real limit (the smaller of Streamlit's ``server.maxUploadSize`` and the
 library's cap for that kind of file). Placeholders and help texts are passed to each widget by the
@@ -28,10 +29,27 @@ _UPLOADER_CSS = """<style>
 </style>"""
 
 
-_PAGE_SCRIPT = """<script>{
+_PAGE_SCRIPT = r"""<script>{
 document.documentElement.lang = %s;
 const skip = document.querySelector('[data-testid="stSkipToContent"]');
 if (skip) skip.textContent = %s;
+window.parSimDecimalComma = %s;
+if (!window.parSimSliderObserver) {
+  window.parSimFixSliders = () => {
+    const [from, to] = window.parSimDecimalComma ? [/(\d)\.(\d)/g, '$1,$2'] : [/(\d),(\d)/g, '$1.$2'];
+    document.querySelectorAll('[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] div')
+      .forEach((el) => {
+        const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+          const text = node.nodeValue.replace(from, to);
+          if (text !== node.nodeValue) node.nodeValue = text;
+        }
+      });
+  };
+  window.parSimSliderObserver = new MutationObserver(() => window.parSimFixSliders());
+  window.parSimSliderObserver.observe(document.body, {subtree: true, childList: true, characterData: true});
+}
+window.parSimFixSliders();
 }</script>"""
 
 
@@ -42,7 +60,8 @@ def page_language(lang: str) -> None:
     """
     st.html(_UPLOADER_CSS % json.dumps(tr("upload_button", lang), ensure_ascii=False))
     with st.container(key="page_lang"):
-        script = _PAGE_SCRIPT % (json.dumps(lang), json.dumps(tr("skip_to_content", lang)))
+        comma = json.dumps(lang == "vi")  # Streamlit's slider writes "95.0": Vietnamese reads "95,0"
+        script = _PAGE_SCRIPT % (json.dumps(lang), json.dumps(tr("skip_to_content", lang)), comma)
         st.html(script, unsafe_allow_javascript=True)
 
 
