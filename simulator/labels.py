@@ -41,6 +41,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "± is the Monte Carlo error (one standard deviation).",
     },
     "assumption": {"vi": "Giả định", "en": "Assumption"},
+    "copied_from": {
+        "vi": "Nhóm nhiệm vụ và giả định sao chép từ",
+        "en": "Task groups and assumptions copied from",
+    },
     # the HTML brief
     "brief": {"vi": "Bản tóm tắt cho Ban Chỉ đạo", "en": "Brief for the steering committee"},
     "levels": {"vi": "Mức hoàn thành nhóm nhiệm vụ", "en": "Task-group completion levels"},

@@ -27,6 +27,7 @@ from typing import Any
 
 from simulator.errors import InputError
 from simulator.history import History, load_history
+from simulator.labels import LANGS, t
 from simulator.limits import MAX_PLAN_BYTES
 from simulator.merger import field_history
 from simulator.scenario import Scenario, parse_scenario
@@ -182,7 +183,7 @@ def slug(name: str) -> str:
 
 def _structure(scenario: Scenario) -> dict[str, Any]:
     data = scenario.to_dict()
-    for key in ("name", "notes", "budget", "currency"):
+    for key in ("name", "notes", "notes_vi", "notes_en", "budget", "currency"):
         data["plan"].pop(key, None)
     for table in data["indices"].values():
         table.pop("target_score", None)
@@ -266,7 +267,11 @@ def new_plan(
     data = base.to_dict()
     data["plan"].update(province=province, year=int(year))
     data["plan"]["name"] = f"{province} {year}"
-    data["plan"]["notes"] = f"Task groups and assumptions copied from: {base.name}. {base.notes}".strip()
+    for key in ("notes", "notes_vi", "notes_en"):
+        data["plan"].pop(key, None)
+    for lang in LANGS:
+        words = t("copied_from", lang)
+        data["plan"][f"notes_{lang}"] = f"{words}: {base.name}. {base.notes_for(lang)}".strip()
     data["plan"].pop("budget", None)
     for index_id, table in data["indices"].items():
         for key in ("definition", "last_score", "last_rank", "last_components"):

@@ -100,6 +100,7 @@ def test_slug():
 def test_structure_ignores_levels_and_targets(plan, status_quo):
     assert structure_key(plan) == structure_key(status_quo)
     assert structure_differences(plan, status_quo) == []
+    assert structure_key(plan) == structure_key(replace(plan, notes_vi="khác", notes_en="other"))
     other = replace(plan, province="Hà Nội")
     assert structure_differences(plan, other) == ["plan.province: Cần Thơ ≠ Hà Nội"]
 
@@ -109,6 +110,8 @@ def test_new_plan_targets_from_history_or_given(plan):
     assert known is not None and known[0] == 2020
     qn = new_plan(plan, "Quảng Ninh", 2021)
     assert qn.province == "Quảng Ninh" and qn.name == "Quảng Ninh 2021"
+    assert qn.notes_for("vi").startswith("Nhóm nhiệm vụ và giả định sao chép từ: ")
+    assert "GIẢ ĐỊNH" in qn.notes_for("vi") and "ASSUMPTIONS" in qn.notes_for("en")
     assert qn.indices["papi"].target_score == pytest.approx(round(known[1], 2))
     assert [g.id for g in qn.indices["par_index"].groups] == [g.id for g in plan.indices["par_index"].groups]
     lc = new_plan(plan, "Lào Cai", 2021, last={"sipas": (85.5, 30)})
