@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import ARGS, ARTIFACTS, CHROMIUM, needs_chromium
+from browser_support import ARTIFACTS, chromium, needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -24,39 +24,34 @@ def _visible_english(page) -> list[str]:
 
 
 def test_chrome_speaks_the_chosen_language(server):
-    sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.goto(f"{server}/?plan=can_tho_2021&draws=2000", wait_until="domcontentloaded")
-            page.get_by_text("Khả năng đạt cả hai").first.wait_for(timeout=60_000)
-            page.wait_for_function("() => document.documentElement.lang === 'vi'", timeout=20_000)
-            page.locator('[data-testid="stFileUploaderDropzone"] button').first.wait_for(timeout=30_000)
-            page.wait_for_function(
-                "() => document.querySelector('[data-testid=\"stSkipToContent\"]')?.textContent"
-                " === 'Đến nội dung chính'",
-                timeout=20_000,
-            )
-            assert page.evaluate(BUTTON_AFTER) == '"Chọn tệp"'
-            assert page.get_by_text("tối đa 1 MB").count() == 1
-            assert page.locator('[data-testid="stMainMenu"], [data-testid="stAppDeployButton"]').count() == 0
-            assert not _visible_english(page)
-            page.get_by_role("tab", name="PAR INDEX").click()
-            page.wait_for_function(SLIDER_SAYS, arg=r"^\d+,\d %$", timeout=30_000)  # 95,0 %, not 95.0 %
-            page.get_by_role("tab", name="Xuất & chia sẻ").click()
-            page.get_by_text("Chưa cấu hình địa chỉ công khai").first.wait_for(timeout=30_000)
-            assert not _visible_english(page)
-            page.screenshot(path=str(ARTIFACTS / "chrome_vi_1280.png"))
-            page.get_by_text("English", exact=True).click()
-            page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=30_000)
-            page.get_by_role("tab", name="PAR INDEX").click()
-            page.wait_for_function(SLIDER_SAYS, arg=r"^\d+\.\d ?%$", timeout=30_000)
-            page.get_by_role("tab", name="Export & share").click()
-            page.get_by_text("No public address is configured").first.wait_for(timeout=30_000)
-            assert page.evaluate(BUTTON_AFTER) == '"Choose a file"'
-            assert [w for w in _visible_english(page) if w not in ("Upload", "Skip to")] == []
-            page.screenshot(path=str(ARTIFACTS / "chrome_en_1280.png"))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(f"{server}/?plan=can_tho_2021&draws=2000", wait_until="domcontentloaded")
+        page.get_by_text("Khả năng đạt cả hai").first.wait_for(timeout=60_000)
+        page.wait_for_function("() => document.documentElement.lang === 'vi'", timeout=20_000)
+        page.locator('[data-testid="stFileUploaderDropzone"] button').first.wait_for(timeout=30_000)
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=\"stSkipToContent\"]')?.textContent"
+            " === 'Đến nội dung chính'",
+            timeout=20_000,
+        )
+        assert page.evaluate(BUTTON_AFTER) == '"Chọn tệp"'
+        assert page.get_by_text("tối đa 1 MB").count() == 1
+        assert page.locator('[data-testid="stMainMenu"], [data-testid="stAppDeployButton"]').count() == 0
+        assert not _visible_english(page)
+        page.get_by_role("tab", name="PAR INDEX").click()
+        page.wait_for_function(SLIDER_SAYS, arg=r"^\d+,\d %$", timeout=30_000)  # 95,0 %, not 95.0 %
+        page.get_by_role("tab", name="Xuất & chia sẻ").click()
+        page.get_by_text("Chưa cấu hình địa chỉ công khai").first.wait_for(timeout=30_000)
+        assert not _visible_english(page)
+        page.screenshot(path=str(ARTIFACTS / "chrome_vi_1280.png"))
+        page.get_by_text("English", exact=True).click()
+        page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=30_000)
+        page.get_by_role("tab", name="PAR INDEX").click()
+        page.wait_for_function(SLIDER_SAYS, arg=r"^\d+\.\d ?%$", timeout=30_000)
+        page.get_by_role("tab", name="Export & share").click()
+        page.get_by_text("No public address is configured").first.wait_for(timeout=30_000)
+        assert page.evaluate(BUTTON_AFTER) == '"Choose a file"'
+        assert [w for w in _visible_english(page) if w not in ("Upload", "Skip to")] == []
+        page.screenshot(path=str(ARTIFACTS / "chrome_en_1280.png"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARGS, ARTIFACTS, CHROMIUM, needs_chromium
+from browser_support import ARTIFACTS, chromium, needs_chromium
 
 from app.i18n import tr
 
@@ -219,34 +219,29 @@ def _open(browser, server: str, size: tuple[int, int], lang: str, scheme: str = 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_projector_layout(server, size, lang):
-    sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     tag = f"{lang}_{size[0]}x{size[1]}"
     problems: dict[str, list] = {}
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            page = _open(browser, server, size, lang)
-            page.screenshot(path=str(ARTIFACTS / f"overview_{tag}.png"))
-            _check(page, "overview", problems, words=lang == "vi")
+    with chromium() as browser:
+        page = _open(browser, server, size, lang)
+        page.screenshot(path=str(ARTIFACTS / f"overview_{tag}.png"))
+        _check(page, "overview", problems, words=lang == "vi")
 
-            page.get_by_role("tab", name="PAR INDEX").click()
-            page.locator(".bau-mark").first.wait_for(timeout=60_000)
-            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
-            _settle(page, 2500)
-            page.screenshot(path=str(ARTIFACTS / f"index_{tag}.png"))
-            _check(page, "PAR INDEX tab", problems, words=lang == "vi")
+        page.get_by_role("tab", name="PAR INDEX").click()
+        page.locator(".bau-mark").first.wait_for(timeout=60_000)
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+        _settle(page, 2500)
+        page.screenshot(path=str(ARTIFACTS / f"index_{tag}.png"))
+        _check(page, "PAR INDEX tab", problems, words=lang == "vi")
 
-            page.get_by_role("tab", name=tr("tab_overview", lang)).click()
-            page.locator(".st-key-present label").first.click()
-            page.locator('section[data-testid="stSidebar"]').wait_for(state="hidden", timeout=60_000)
-            _settle(page)
-            page.screenshot(path=str(ARTIFACTS / f"present_{tag}.png"))
-            _check(page, "presentation mode", problems, words=lang == "vi")
-            heads = page.evaluate(HEADLINE_JS)
-            inner = page.evaluate("() => [innerWidth, innerHeight]")
-        finally:
-            browser.close()
+        page.get_by_role("tab", name=tr("tab_overview", lang)).click()
+        page.locator(".st-key-present label").first.click()
+        page.locator('section[data-testid="stSidebar"]').wait_for(state="hidden", timeout=60_000)
+        _settle(page)
+        page.screenshot(path=str(ARTIFACTS / f"present_{tag}.png"))
+        _check(page, "presentation mode", problems, words=lang == "vi")
+        heads = page.evaluate(HEADLINE_JS)
+        inner = page.evaluate("() => [innerWidth, innerHeight]")
     assert len(heads) == 3, heads
     for h in heads:
         inside = h["top"] >= 0 and h["left"] >= 0 and h["right"] <= inner[0] and h["bottom"] <= inner[1]
@@ -259,22 +254,17 @@ def test_projector_layout(server, size, lang):
 @needs_chromium
 def test_dark_theme_readable(server):
     """Streamlit's dark theme: captions, grey text, chart axes and the "hiện trạng" ticks readable."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     problems: dict[str, list] = {}
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            page = _open(browser, server, (1280, 720), "vi", scheme="dark")
-            _check(page, "overview (dark)", problems, words=False)
-            page.get_by_role("tab", name="PAR INDEX").click()
-            page.locator(".bau-mark").first.wait_for(timeout=60_000)
-            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
-            _settle(page, 2500)
-            page.screenshot(path=str(ARTIFACTS / "index_vi_1280x720_dark.png"))
-            _check(page, "PAR INDEX tab (dark)", problems, words=False)
-            ticks = page.locator(".bau-mark span").count()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = _open(browser, server, (1280, 720), "vi", scheme="dark")
+        _check(page, "overview (dark)", problems, words=False)
+        page.get_by_role("tab", name="PAR INDEX").click()
+        page.locator(".bau-mark").first.wait_for(timeout=60_000)
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+        _settle(page, 2500)
+        page.screenshot(path=str(ARTIFACTS / "index_vi_1280x720_dark.png"))
+        _check(page, "PAR INDEX tab (dark)", problems, words=False)
+        ticks = page.locator(".bau-mark span").count()
     assert ticks > 0, "no 'hiện trạng' tick drawn under the sliders"
     assert not problems, _listing(problems)

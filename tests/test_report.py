@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from browser_support import chromium
 
 from simulator import report
 from simulator.labels import prob_with_error
@@ -183,23 +184,18 @@ A4_CSS_PX = 718  # 210 mm − 2 × 10 mm margins at 96 px per inch
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_html_brief_fits_a4_width_when_printed(plan, runs, lang, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
     result, bau = runs
     page_file = tmp_path / "brief.html"
     page_file.write_text(report.html_brief(plan, result, bau, lang=lang), "utf-8")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": A4_CSS_PX, "height": 1000})
-            page.emulate_media(media="print")
-            page.goto(page_file.as_uri())
-            over = page.evaluate(
-                """w => [...document.querySelectorAll('body *')]
-                    .filter(e => e.getBoundingClientRect().right > w + 0.5)
-                    .map(e => e.tagName + ' ' + e.textContent.slice(0, 30))""",
-                A4_CSS_PX,
-            )
-            width = page.evaluate("document.documentElement.scrollWidth")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": A4_CSS_PX, "height": 1000})
+        page.emulate_media(media="print")
+        page.goto(page_file.as_uri())
+        over = page.evaluate(
+            """w => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > w + 0.5)
+                .map(e => e.tagName + ' ' + e.textContent.slice(0, 30))""",
+            A4_CSS_PX,
+        )
+        width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= A4_CSS_PX and over == [], over[:5]
