@@ -8,23 +8,18 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from app_support import open_app
 
 from simulator.limits import MAX_PLAN_BYTES, MAX_TABLE_BYTES
 
 st = pytest.importorskip("streamlit")
-st_testing = pytest.importorskip("streamlit.testing.v1")
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app" / "streamlit_app.py")
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", "2000")
-    at = st_testing.AppTest.from_file(APP, default_timeout=120)
-    at.query_params["plan"] = "can_tho_2021"
-    return at.run()
+    return open_app(tmp_path, monkeypatch, 2000, "can_tho_2021")
 
 
 def _html(at) -> list[str]:

@@ -7,10 +7,10 @@ own file, so a compare row taken from the wrong file or a link built on the wron
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from app_support import open_app
 
 from app import share
 from app.i18n import tr
@@ -20,20 +20,12 @@ from simulator.labels import number
 from simulator.library import PlanLibrary, last_known
 
 st = pytest.importorskip("streamlit")
-st_testing = pytest.importorskip("streamlit.testing.v1")
-
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app" / "streamlit_app.py")
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", "3000")
     monkeypatch.delenv("APP_PUBLIC_URL", raising=False)
-    at = st_testing.AppTest.from_file(APP, default_timeout=120)
-    at.query_params["plan"] = "can_tho_2021"
-    return at.run()
+    return open_app(tmp_path, monkeypatch, 3000, "can_tho_2021")
 
 
 def _tab(at, label: str):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from altair.utils import schemapi
+from app_support import open_app
 
 from app import altair_speed, charts, outside_panel, state
 from app.i18n import tr
@@ -25,10 +26,7 @@ APP = str(ROOT / "app" / "streamlit_app.py")
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", "4000")
-    at = st_testing.AppTest.from_file(APP, default_timeout=120)
-    return at.run()
+    return open_app(tmp_path, monkeypatch, 4000)
 
 
 def _specs(ev: state.Evaluation) -> list[dict]:
