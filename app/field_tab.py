@@ -20,6 +20,7 @@ from app.text import plain
 from app.views import INDEX_NAMES
 from simulator.errors import InputError
 from simulator.labels import assumption_text, number, percent, prob_with_error
+from simulator.outcomes import mc_se
 from simulator.rank_width import LEAGUE_INDICES
 from simulator.standings import YEARS, Standings
 from simulator.units import units_for_year
@@ -40,11 +41,6 @@ def focal_unit(province: str, year: int) -> str | None:
         return units_for_year(year).resolve(province)
     except InputError:
         return None
-
-
-def _mc_se(p: float, draws: int) -> float:
-    """Monte Carlo standard error of a share ``p`` of ``draws`` independent draws."""
-    return float(np.sqrt(p * (1.0 - p) / draws))
 
 
 def _columns(s: Standings, lang: str) -> dict[str, np.ndarray]:
@@ -69,7 +65,7 @@ def table(s: Standings, lang: str, focal: str | None, widths: pd.DataFrame | Non
         }
     )
     for name, p in _columns(s, lang).items():
-        out[name] = [prob_with_error(float(p[j]), _mc_se(float(p[j]), s.draws), lang) for j in order]
+        out[name] = [prob_with_error(float(p[j]), mc_se(float(p[j]), s.draws), lang) for j in order]
     if widths is not None:
         by_unit = widths.set_index("unit")
         out[tr("field_width", lang)] = [
@@ -97,7 +93,7 @@ def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> al
             "band": name,
             "p": float(p[j]),
             "shown": percent(float(p[j]), 1, lang),
-            "with_error": prob_with_error(float(p[j]), _mc_se(float(p[j]), s.draws), lang),
+            "with_error": prob_with_error(float(p[j]), mc_se(float(p[j]), s.draws), lang),
         }
         for name, p in cols.items()
         for j, u in enumerate(s.units)
