@@ -165,6 +165,12 @@ def engine_for(scenario: Scenario) -> Engine:
 def evaluate(scenario: Scenario, draws: int, seed: int) -> Evaluation:
     """Run ``scenario`` and its status quo on the cached common random numbers."""
     tables, key = _session_tables()
+    return _evaluate(scenario, draws, seed, tables, key)
+
+
+def _evaluate(
+    scenario: Scenario, draws: int, seed: int, tables: dict[str, pd.DataFrame], key: str
+) -> Evaluation:
     histories = _histories(key, tables)
     structure = structure_digest(scenario)
     engine = _engine(structure, key, scenario, histories)
@@ -182,13 +188,7 @@ def warm_up() -> None:
     Called once by the server at start (``app/server.py``), outside any session: the first
     visitor's page then reads the engine, the draws and both runs from the caches.
     """
-    scenario = open_shipped(DEFAULT_PLAN)
-    structure, draws = structure_digest(scenario), default_draws()
-    engine = _engine(structure, "", scenario, _histories("", {}))
-    unc = _uncertainties(structure, "", draws, DEFAULT_SEED, engine)
-    record = draws_key(structure, "", draws, DEFAULT_SEED)
-    for plan in (scenario, scenario.at_bau()):
-        _run(record, plan_key(plan), engine, unc, plan)
+    _evaluate(open_shipped(DEFAULT_PLAN), default_draws(), DEFAULT_SEED, {}, "")
 
 
 def run_other(ev: Evaluation, other: Scenario) -> SimulationResult:
