@@ -113,7 +113,7 @@ def _name(row: dict, lang: str) -> str:
 def render(ev: Evaluation, lang: str) -> None:
     """Draw the Decisions tab for the evaluated plan on its own draws (``ev.unc``)."""
     st.caption(tr("dec_mc_note", lang, draws=number(ev.unc.draws, 0, lang)))
-    tabs = st.tabs([tr(k, lang) for k in SUBTABS], key="dec_tab", on_change="rerun")
+    tabs = fields.tabs(SUBTABS, lambda k: tr(k, lang), "dec_tab")
     plan_toml = ev.scenario.to_toml()
     draw = {
         "dec_tab_tornado": _render_tornado,
@@ -121,9 +121,7 @@ def render(ev: Evaluation, lang: str) -> None:
         "dec_tab_budget": _render_optimiser,
         "dec_tab_sobol": _render_sobol,
     }
-    for key, tab in zip(SUBTABS, tabs, strict=True):
-        if tab.open is False:
-            continue
+    for key, tab in tabs.items():
         with tab:
             draw[key](ev, lang, plan_toml)
 

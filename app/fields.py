@@ -8,6 +8,8 @@ field's default. Typed numbers are read by :func:`app.numbers.parse_number` (83,
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import streamlit as st
 
 from app.i18n import tr
@@ -62,3 +64,26 @@ def cb_field_score(index_id: str) -> None:
         ss[key] = None
         return
     ss[key] = typed_value(text, tr("field_threshold", ss.get("lang", "vi")), 0.0, 100.0, ss.get(key))
+
+
+def tabs(keys: Sequence[str], label: Callable[[str], str], key: str) -> dict[str, object]:
+    """``st.tabs`` (lazy: only the open one runs) that keeps its open tab across a change of language.
+
+    Streamlit identifies tabs by their labels, so new labels (another language) make a new widget
+    that opens on its first tab. The open tab is remembered by its key (``<key>:open``), and the
+    widget's ``default`` is pinned to it each time the language changes; within one language the
+    default stays the same, so the widget (and the tab the user picks) stays the same.
+    Returns the open tab's container by its key (one entry).
+    """
+    ss = st.session_state
+    lang = ss.get("lang", "vi")
+    pin = ss.get(f"{key}:pin")
+    if pin is None or pin[0] != lang:
+        remembered = ss.get(f"{key}:open")
+        pin = (lang, remembered if remembered in keys else keys[0])
+        ss[f"{key}:pin"] = pin
+    boxes = st.tabs([label(k) for k in keys], key=key, default=label(pin[1]), on_change="rerun")
+    open_tabs = {k: box for k, box in zip(keys, boxes, strict=True) if box.open is not False}
+    if len(open_tabs) == 1:
+        ss[f"{key}:open"] = next(iter(open_tabs))
+    return open_tabs

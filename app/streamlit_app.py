@@ -127,11 +127,7 @@ def tab_body(key: str) -> None:
 
 
 show_flashes()
-labels = [INDEX_TABS.get(k) or tr(k, lang) for k in TAB_KEYS]
-tabs = st.tabs(labels, key="tab", on_change="rerun")
 ss["page_state"] = page_state()
-for key, tab in zip(TAB_KEYS, tabs, strict=True):
-    if tab.open is False:
-        continue
+for key, tab in fields.tabs(TAB_KEYS, lambda k: INDEX_TABS.get(k) or tr(k, lang), "tab").items():
     with tab:
         tab_body(key)
