@@ -18,7 +18,9 @@ IDLE = """() => { const a = document.querySelector('[data-testid="stApp"]');
 
 
 def _selected(page) -> list[str]:
-    return [t.inner_text() for t in page.get_by_role("tab").all() if t.get_attribute("aria-selected") == "true"]
+    return [
+        t.inner_text() for t in page.get_by_role("tab").all() if t.get_attribute("aria-selected") == "true"
+    ]
 
 
 def _settle(page) -> None:
