@@ -30,12 +30,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "tab_export": {"vi": "Xuất & chia sẻ", "en": "Export & share"},
     # sidebar: plans
     "open_shipped": {"vi": "Kế hoạch mẫu", "en": "Shipped plan"},
-    "shipped.can_tho_2026": {
-        "vi": "Cần Thơ mới 2026 — KH 101/KH-UBND",
-        "en": "New Cần Thơ 2026 — plan 101/KH-UBND",
-    },
+    # short enough for the sidebar's picker at 1280 px; the full title is the caption under it
+    "shipped.can_tho_2026": {"vi": "Cần Thơ 2026 — KH 101", "en": "Cần Thơ 2026 — plan 101"},
     "shipped.can_tho_2021": {"vi": "Cần Thơ 2021 — kế hoạch", "en": "Cần Thơ 2021 — plan"},
     "shipped.can_tho_2021_status_quo": {"vi": "Cần Thơ 2021 — hiện trạng", "en": "Cần Thơ 2021 — status quo"},
+    "shipped_full.can_tho_2026": {
+        "vi": "TP. Cần Thơ mới (sau sắp xếp), năm 2026 — Kế hoạch 101/KH-UBND",
+        "en": "New Cần Thơ city (after the merger), 2026 — plan 101/KH-UBND",
+    },
+    "shipped_full.can_tho_2021": {
+        "vi": "TP. Cần Thơ, năm 2021 — kế hoạch cải thiện ba chỉ số",
+        "en": "Cần Thơ city, 2021 — plan to improve the three indices",
+    },
+    "shipped_full.can_tho_2021_status_quo": {
+        "vi": "TP. Cần Thơ, năm 2021 — giữ nguyên hiện trạng (để so sánh)",
+        "en": "Cần Thơ city, 2021 — the status quo (to compare with)",
+    },
     "open": {"vi": "Mở", "en": "Open"},
     "new_plan": {"vi": "Tạo kế hoạch mới cho tỉnh khác", "en": "New plan for another province"},
     "plan_year": {"vi": "Năm kế hoạch", "en": "Plan year"},

@@ -34,6 +34,8 @@ def sidebar(lang: str) -> None:
             format_func=lambda k: tr(f"shipped.{k}", lang),
             placeholder=tr("choose", lang),
         )
+        if ss.get("shipped_pick") in state.SHIPPED:
+            st.caption(tr(f"shipped_full.{ss['shipped_pick']}", lang))
         st.button(tr("open", lang), key="open_shipped", on_click=state.cb_open_shipped, width="stretch")
         plan_file = tr("upload_plan", lang)
         chrome.uploader(plan_file, ["toml"], "up_plan", state.cb_upload_plan, MAX_PLAN_BYTES, lang)
