@@ -1,10 +1,10 @@
 """Words and number formats in Vietnamese (default) and English, shared by the CLI, reports and app.
 
 :data:`TEXT` is the one table of library labels: the CLI's words, the brief's and the workbook's
-(sheet names, column headers with their units, run-info keys). The app reads it too: its own
-words are in ``app.i18n.STRINGS`` and ``app.i18n.tr`` falls back to this table, so a word both
-use is written once, here. :func:`assumption_text` turns a
-bilingual assumption note (``giả định: … (assumption: …)``) into one language.
+(sheet names, column headers with their units, run-info keys); :func:`t` reads it. The app reads the
+table too: its own words are in ``app.i18n.STRINGS`` and ``app.i18n.tr`` falls back to this table,
+so a word both use is written once, here. :func:`assumption_text` turns a bilingual assumption note
+(``giả định: … (assumption: …)``) into one language.
 """
 
 from __future__ import annotations
@@ -157,13 +157,60 @@ TEXT: dict[str, dict[str, str]] = {
     "no": {"vi": "không", "en": "no"},
     "unit.%": {"vi": "%", "en": "%"},
     "unit.points": {"vi": "điểm", "en": "points"},
+    # the command line (simulator.__main__): sensitivity, goalseek and optimize tables
+    "cli.error": {"vi": "lỗi", "en": "error"},
+    "task_group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
+    "cli.down_se": {"vi": "ΔP giảm ± sai số", "en": "ΔP down ± error"},
+    "cli.up_se": {"vi": "ΔP tăng ± sai số", "en": "ΔP up ± error"},
+    "cli.swing_se": {"vi": "Chênh lệch ± sai số", "en": "Swing ± error"},
+    "cli.rank_up": {"vi": "Δhạng tăng", "en": "Δrank up"},
+    "cli.status_quo": {"vi": "hiện trạng", "en": "status quo"},
+    "cli.sobol": {
+        "vi": "Sobol (toàn phần, khoảng 95 %): {values}",
+        "en": "Sobol (total, 95 % interval): {values}",
+    },
+    "cli.delta_p": {"vi": "ΔP: điểm %", "en": "ΔP: percentage points"},
+    "cli.not_reachable": {"vi": "không đạt", "en": "not reachable"},
+    "cli.best": {"vi": "tối đa (mọi nhóm 100 %)", "en": "best (every group 100 %)"},
+    "cli.uniform_rise": {"vi": "tăng đều", "en": "uniform rise"},
+    "cli.group_alone": {"vi": "Nhóm (một mình)", "en": "Group (alone)"},
+    "cli.needed": {"vi": "Mức cần", "en": "Needed"},
+    "budget": {"vi": "Ngân sách", "en": "Budget"},
+    "cli.budget_line": {
+        "vi": "Ngân sách: {budget} {currency}; chi phí kế hoạch {plan_cost}, sau tối ưu {cost}",
+        "en": "Budget: {budget} {currency}; plan cost {plan_cost}, optimised {cost}",
+    },
+    "optimised": {"vi": "Tối ưu", "en": "Optimised"},
+    "cli.on_chosen_draws": {
+        "vi": "Trên chính các lần mô phỏng đã dùng để chọn:",
+        "en": "On the draws it was chosen on:",
+    },
+    "cli.fresh_draws": {
+        "vi": "Đánh giá lại trên {draws} lần mô phỏng mới (hạt giống {seed}, "
+        "độc lập với các lần dùng để chọn):",
+        "en": "Re-estimated on {draws} fresh draws (seed {seed}, independent of the draws it was chosen on):",
+    },
+    "cli.objective": {
+        "vi": "Mục tiêu chung: {plan} → {optimised} ({gain}; trên các lần dùng để chọn {chosen})",
+        "en": "Objective: {plan} → {optimised} ({gain}; on the chosen-on draws {chosen})",
+    },
+    "cli.one_more": {"vi": "Thêm 1 {currency}: {gain} điểm %", "en": "One more {currency}: {gain} points"},
+    "cli.frontier": {"vi": "Đường biên hiệu quả", "en": "Efficient frontier"},
 }
 
 
-def t(key: str, lang: str = "vi") -> str:
-    """The label ``key`` in ``lang`` (falls back to the key itself)."""
+def t(key: str, lang: str = "vi", **values: object) -> str:
+    """The label ``key`` in ``lang`` with ``values`` filled in (English for another language; the
+    key itself if unknown).
+
+    >>> t("cli.needed", "vi"), t("cli.one_more", "en", currency="bn VND", gain="+0.39 ± 0.15")
+    ('Mức cần', 'One more bn VND: +0.39 ± 0.15 points')
+    """
     entry = TEXT.get(key)
-    return entry.get(lang, entry["en"]) if entry else key
+    if entry is None:
+        return key
+    text = entry.get(lang, entry["en"])
+    return text.format(**values) if values else text
 
 
 def number(x: float, digits: int = 2, lang: str = "vi") -> str:
