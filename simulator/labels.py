@@ -1,10 +1,11 @@
 """Words and number formats in Vietnamese (default) and English, shared by the CLI, reports and app.
 
 :data:`TEXT` is the one table of library labels: the CLI's words, the brief's and the workbook's
-(sheet names, column headers with their units, run-info keys); :func:`t` reads it. The app reads the
-table too: its own words are in ``app.i18n.STRINGS`` and ``app.i18n.tr`` falls back to this table,
-so a word both use is written once, here. :func:`assumption_text` turns a bilingual assumption note
-(``giả định: … (assumption: …)``) into one language.
+(sheet names, column headers with their units, run-info keys) and the outside view's sentences;
+:func:`t` reads it. The app reads the table too: its own words are in ``app.i18n.STRINGS`` and
+``app.i18n.tr`` falls back to this table, so a word both use is written once, here.
+:func:`assumption_text` turns a bilingual assumption note (``giả định: … (assumption: …)``) into one
+language.
 """
 
 from __future__ import annotations
@@ -196,6 +197,74 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "cli.one_more": {"vi": "Thêm 1 {currency}: {gain} điểm %", "en": "One more {currency}: {gain} points"},
     "cli.frontier": {"vi": "Đường biên hiệu quả", "en": "Efficient frontier"},
+    # the outside view (simulator.outside_view), one line each in the CLI and the brief
+    "outside.calibration": {
+        "vi": "Giả định: hoàn thành đầy đủ mọi nhóm nhiệm vụ mang lại mức tăng bằng phân vị thứ {q} của "
+        "những gì các tỉnh đã thực sự đạt được vượt xu hướng (một năm nỗ lực tối đa tốt ngang nhóm "
+        "{top} % tỉnh-năm tốt nhất).",
+        "en": "Assumption: completing every task group in full gives a gain equal to the {q}th percentile "
+        "of what provinces actually achieved beyond their trend (a full-effort year is as good as the "
+        "best {top} % of province-years).",
+    },
+    "outside.head": {
+        "vi": "Góc nhìn lịch sử: mức tăng so với hiện trạng {gain} điểm, phân vị {pct} của {ref}",
+        "en": "Outside view: gain over the status quo {gain} points, percentile {pct} of {ref}",
+    },
+    "outside.rate": {
+        "vi": "Tỷ lệ nền: {rate} % trong {n} tỉnh-năm xuất phát tương tự đạt cả hai mục tiêu",
+        "en": "Base rate: {rate} % of {n} province-years from a similar start reached both targets",
+    },
+    "outside.no_rate": {
+        "vi": "Tỷ lệ nền: không đủ dữ liệu ({why})",
+        "en": "Base rate: not enough data ({why})",
+    },
+    "outside.effectiveness": {
+        "vi": " (hiệu quả hiệu chỉnh = {e})",
+        "en": " (calibrated effectiveness = {e})",
+    },
+    "outside.capped": {
+        "vi": "Mức tăng mục tiêu {target} điểm vượt quá khả năng của các trọng số trong kế hoạch: "
+        "hiệu quả dừng ở mức trần {e}, mọi nhóm 100 % chỉ cho {gain} điểm.",
+        "en": "The target gain of {target} points is beyond what the plan's weights can deliver: "
+        "effectiveness stops at its ceiling {e}, and every group at 100 % gives only {gain} points.",
+    },
+    "outside.flag": {
+        "vi": "Kế hoạch giả định mức tăng mà chỉ {share} % tỉnh-năm từng đạt.",
+        "en": "The plan assumes a gain that only {share} % of province-years have ever achieved.",
+    },
+    "outside.no_last_rank": {
+        "vi": "chưa biết thứ hạng năm trước của tỉnh",
+        "en": "the province's last rank is not known",
+    },
+    "outside.few_scores": {
+        "vi": "Bộ chỉ công bố ít điểm số mỗi năm: chỉ có {n} tỉnh-năm tương đương",
+        "en": "the ministry publishes too few scores a year: {n} comparable province-years",
+    },
+    # reference classes (simulator.reference_class)
+    "reference.transfer": {
+        "vi": "Giả định: mức tiến bộ vượt xu hướng của một tỉnh, tính theo độ lệch chuẩn của cả nước, "
+        "tương tự nhau giữa PAPI, PAR INDEX và SIPAS (mượn lớp tham chiếu chuẩn hoá của PAPI).",
+        "en": "Assumption: a province's movement beyond its trend, in field standard deviations, is alike "
+        "across PAPI, PAR INDEX and SIPAS (PAPI's standardised reference class is borrowed).",
+    },
+    "reference.bau_residual": {
+        "vi": "chênh lệch giữa kết quả thực tế và dự báo hiện trạng (ngoài mẫu)",
+        "en": "actual minus business-as-usual forecast (out of sample)",
+    },
+    "reference.one_year_change": {"vi": "mức thay đổi điểm sau một năm", "en": "one-year score changes"},
+    "reference.own": {"vi": "{n} tỉnh-năm {years}: {what}", "en": "{n} province-years {years}: {what}"},
+    "reference.borrowed": {
+        "vi": "{n} tỉnh-năm PAPI {years}: {what}, quy đổi theo độ lệch chuẩn của cả nước ({scale} điểm)",
+        "en": "{n} PAPI province-years {years}: {what}, rescaled by the field sd ({scale} points)",
+    },
+    "reference.band": {
+        "vi": "; xuất phát từ hạng {lo}–{hi} của cả nước",
+        "en": "; starting from {lo}–{hi} of the field's ranks",
+    },
+    "reference.too_few": {
+        "vi": "chỉ có {n} tỉnh-năm tương đương (cần {need})",
+        "en": "only {n} comparable province-years (need {need})",
+    },
 }
 
 
