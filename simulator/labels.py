@@ -1,11 +1,11 @@
 """Words and number formats in Vietnamese (default) and English, shared by the CLI, reports and app.
 
 :data:`TEXT` is the one table of library labels: the CLI's words, the brief's and the workbook's
-(sheet names, column headers with their units, run-info keys) and the outside view's sentences;
-:func:`t` reads it. The app reads the table too: its own words are in ``app.i18n.STRINGS`` and
-``app.i18n.tr`` falls back to this table, so a word both use is written once, here.
-:func:`assumption_text` turns a bilingual assumption note (``giả định: … (assumption: …)``) into one
-language.
+(sheet names, column headers with their units, run-info keys), the outside view's sentences and the
+Vietnamese templates of input errors; :func:`t` reads it. The app reads the table too: its own words
+are in ``app.i18n.STRINGS`` and ``app.i18n.tr`` falls back to this table, so a word both use is
+written once, here. :func:`assumption_text` turns a bilingual assumption note (``giả định: …
+(assumption: …)``) into one language.
 """
 
 from __future__ import annotations
@@ -265,6 +265,127 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "chỉ có {n} tỉnh-năm tương đương (cần {need})",
         "en": "only {n} comparable province-years (need {need})",
     },
+    # input errors (simulator.errors): each English problem, its {pieces} named as in the pattern
+    # that reads them back, and its Vietnamese template
+    "error.type.text": {"vi": "văn bản", "en": "text"},
+    "error.type.number": {"vi": "một số", "en": "a number"},
+    "error.type.whole_number": {"vi": "một số nguyên", "en": "a whole number"},
+    "error.type.true_false": {"vi": "true/false (đúng/sai)", "en": "true/false"},
+    "error.type.table": {"vi": "một bảng", "en": "a table"},
+    "error.type.list": {"vi": "một danh sách", "en": "a list"},
+    "error.count.rows": {"vi": "dòng", "en": "rows"},
+    "error.count.columns": {"vi": "cột", "en": "columns"},
+    "error.count.cells": {"vi": "ô", "en": "cells"},
+    "error.count.sheets": {"vi": "trang tính", "en": "sheets"},
+    "error.where.row": {"vi": "dòng {n}", "en": "row {n}"},
+    "error.where.column": {"vi": "cột", "en": "column"},
+    "error.outside": {"vi": "{v} nằm ngoài khoảng [{lo}; {hi}]", "en": "{v} is outside [{lo}, {hi}]"},
+    "error.outside_range": {"vi": "{v} nằm ngoài khoảng {lo}–{hi}", "en": "{v} is outside {lo}–{hi}"},
+    "error.not_finite": {
+        "vi": "phải là một số hữu hạn, không phải {v}",
+        "en": "must be a finite number, not {v}",
+    },
+    "error.type": {"vi": "phải là {type}, không phải {v}", "en": "must be {type}, not {v}"},
+    "error.not_table": {"vi": "phải là một bảng", "en": "must be a table"},
+    "error.required": {"vi": "thiếu: mục này là bắt buộc", "en": "is required"},
+    "error.empty_value": {"vi": "không được để trống", "en": "must not be empty"},
+    "error.unknown_key": {
+        "vi": "khóa không được dùng ở đây (các khóa hợp lệ: {keys})",
+        "en": "unknown key (allowed here: {keys})",
+    },
+    "error.plan_size": {
+        "vi": "{n} byte, vượt giới hạn {limit} byte của một tệp kế hoạch",
+        "en": "{n} bytes is above the limit of {limit} bytes for a plan file",
+    },
+    "error.size": {
+        "vi": "{n} byte, vượt giới hạn {limit} byte",
+        "en": "{n} bytes is above the limit of {limit} bytes",
+    },
+    "error.above_limit": {"vi": "vượt giới hạn {limit} byte", "en": "is above the limit of {limit} bytes"},
+    "error.table_size": {
+        "vi": "lớn hơn giới hạn {limit} byte của một bảng kết quả",
+        "en": "is larger than the limit of {limit} bytes for a results table",
+    },
+    "error.table_shape": {
+        "vi": "có hơn {limit} {what} (giới hạn của một bảng kết quả)",
+        "en": "has more than {limit} {what} (the limit for a results table)",
+    },
+    "error.province_hint": {
+        "vi": "không có tỉnh/thành phố {name} (có phải {hint}?)",
+        "en": "unknown province {name} (did you mean {hint}?)",
+    },
+    "error.province": {"vi": "không có tỉnh/thành phố {name}", "en": "unknown province {name}"},
+    "error.province_required": {"vi": "cần nhập tên tỉnh/thành phố", "en": "a province name is required"},
+    # {vi} is the refusal's own Vietnamese half (simulator.units.Merger.refusal)
+    "error.merged": {
+        "vi": "{vi}: dùng {name} cho năm này",
+        "en": "{vi} / … merged into …: use {name} for this year",
+    },
+    "error.unreadable": {"vi": "không đọc được ({why})", "en": "cannot be read ({why})"},
+    "error.unwritable": {"vi": "không ghi được ({why})", "en": "cannot be written ({why})"},
+    "error.not_file": {"vi": "không phải là một tệp thông thường", "en": "is not a regular file"},
+    "error.not_utf8": {
+        "vi": "không phải tệp văn bản UTF-8 (cần một tệp kế hoạch TOML)",
+        "en": "is not a UTF-8 text file (a TOML plan is expected)",
+    },
+    "error.empty_plan": {
+        "vi": "trống (cần một tệp kế hoạch TOML)",
+        "en": "is empty (a TOML plan is expected)",
+    },
+    "error.empty": {"vi": "trống", "en": "is empty"},
+    "error.toml": {"vi": "không phải TOML hợp lệ ({why})", "en": "is not valid TOML ({why})"},
+    "error.exists": {
+        "vi": "đã có (thêm --force để ghi đè)",
+        "en": "exists already (add --force to overwrite it)",
+    },
+    "error.index_expected": {
+        "vi": "không có chỉ số {i}; chọn một trong: {ids}",
+        "en": "unknown index {i}; expected one of {ids}",
+    },
+    "error.index": {"vi": "không có chỉ số {i}", "en": "unknown index {i}"},
+    "error.not_plan_index": {
+        "vi": "không phải chỉ số của kế hoạch (kế hoạch có: {ids})",
+        "en": "is not an index of the plan (it has {ids})",
+    },
+    "error.not_group": {
+        "vi": "không phải nhóm nhiệm vụ của chỉ số này",
+        "en": "is not a task group of this index",
+    },
+    "error.no_group": {
+        "vi": "không ứng với nhóm nhiệm vụ nào của kế hoạch (hoặc all)",
+        "en": "names no task group of the plan (or all)",
+    },
+    "error.level": {
+        "vi": '{v} không phải là mức: nhập phần trăm (0–100) hoặc "bau" (hiện trạng)',
+        "en": '{v} is not a level: give a percent (0–100) or "bau"',
+    },
+    "error.no_bau": {
+        "vi": "nhóm không có mức hiện trạng (bau) để lấy",
+        "en": "the group has no bau level to take",
+    },
+    "error.group_twice": {"vi": "mã nhóm {g} được dùng hai lần", "en": "group id {g} is used twice"},
+    "error.no_groups": {"vi": "cần ít nhất một nhóm nhiệm vụ", "en": "at least one task group is required"},
+    "error.missing_columns": {"vi": "thiếu cột {cols}{rest}", "en": "missing column(s) {cols}{rest}"},
+    "error.no_score": {
+        "vi": "{p} chưa có điểm {i} trước năm {y} trong dữ liệu: hãy nhập điểm gần nhất (last_score, và "
+        "hạng last_rank) trong kế hoạch, hoặc tải bảng kết quả của Bộ",
+        "en": "{p} has no {i} score before {y} in the data: give last_score (and last_rank) in the plan, "
+        "or load the ministry's results table",
+    },
+    "error.not_year": {"vi": "{v} không phải là một năm", "en": "{v} is not a year"},
+    "error.not_finite_number": {"vi": "{v} không phải là số hữu hạn", "en": "{v} is not a finite number"},
+    "error.not_number": {"vi": "{v} không phải là số", "en": "{v} is not a number"},
+    "error.negative": {"vi": "{v}: phải là một số ≥ 0", "en": "{v} must be a number ≥ 0"},
+    "error.min": {"vi": "phải lớn hơn min ({v})", "en": "must exceed min ({v})"},
+    "error.xls": {
+        "vi": "là bảng tính .xls cũ; hãy lưu lại dạng .xlsx hoặc CSV UTF-8",
+        "en": "is an old .xls workbook; save it as .xlsx or as CSV UTF-8",
+    },
+    "error.xlsx": {
+        "vi": "không phải bảng tính .xlsx đọc được{rest}",
+        "en": "is not a readable .xlsx workbook{rest}",
+    },
+    "error.not_one_of": {"vi": "{v} không thuộc các giá trị: {options}", "en": "{v} is not one of {options}"},
 }
 
 
