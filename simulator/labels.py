@@ -4,8 +4,9 @@
 (sheet names, column headers with their units, run-info keys), the outside view's sentences and the
 Vietnamese templates of input errors; :func:`t` reads it. The app reads the table too: its own words
 are in ``app.i18n.STRINGS`` and ``app.i18n.tr`` falls back to this table, so a word both use is
-written once, here. :func:`assumption_text` turns a bilingual assumption note (``giả định: …
-(assumption: …)``) into one language.
+written once, here. :data:`INDEX_SHORT` holds the indices' short names, alike in both languages.
+:func:`assumption_text` turns a bilingual assumption note (``giả định: … (assumption: …)``) into one
+language.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 LANGS = ("vi", "en")
+INDEX_SHORT = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}  # alike in both languages
 
 TEXT: dict[str, dict[str, str]] = {
     "par_index": {"vi": "Chỉ số CCHC (PAR INDEX)", "en": "PAR INDEX"},
