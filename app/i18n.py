@@ -239,7 +239,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Chi phí tăng thêm ước tính (giả định): {cost}{budget}",
         "en": "Estimated extra cost (assumption): {cost}{budget}",
     },
-    "budget": {"vi": "Ngân sách", "en": "Budget"},
     "budget_of": {"vi": " trên ngân sách {budget}", "en": " of a {budget} budget"},
     "all_assumptions": {"vi": "Tất cả giả định", "en": "All assumptions"},
     "p_both_chart": {"vi": "Khả năng đạt cả hai mục tiêu", "en": "Probability of both targets"},
@@ -427,7 +426,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "dec_up": {"vi": "Tăng {step} điểm", "en": "{step} points up"},
     "dec_swing": {"vi": "Chênh lệch tăng − giảm, điểm %", "en": "Swing up − down, points"},
     "dec_delta_p": {"vi": "Thay đổi khả năng đạt cả hai, điểm %", "en": "Change in P(both), points"},
-    "dec_group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
     "dec_index_head": {"vi": "**{index}** — P(đạt cả hai): {p}", "en": "**{index}** — P(both): {p}"},
     "dec_brackets": {
         "vi": "Hai cận: mọi nhóm hoàn thành 100 %: {all} ({d_all} điểm); chỉ như hiện trạng: {bau} ({d_bau}"
@@ -472,7 +470,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "dec_planned": {"vi": "Kế hoạch", "en": "Planned"},
     "dec_no": {"vi": "không đạt, kể cả ở 100 %", "en": "not reachable, even at 100 %"},
-    "dec_budget": {"vi": "Ngân sách", "en": "Budget"},
     "dec_budget_help": {
         "vi": "Từ 0 đến {hi} (chi phí khi mọi nhóm hoàn thành 100 %). Gõ 54,5 hoặc 54.5.",
         "en": "From 0 to {hi} (the cost of every group at 100 %). Type 54.5 or 54,5.",
@@ -490,7 +487,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "independent draws (derived from seed {seed}, so the same seed gives the same figures). The "
         "figures below are the re-estimate's: the optimism of the choice itself is removed.",
     },
-    "dec_opt_level": {"vi": "Tối ưu", "en": "Optimised"},
     "dec_cost": {"vi": "Chi phí", "en": "Cost"},
     "dec_change": {"vi": "{d} ± {se} điểm % so với kế hoạch", "en": "{d} ± {se} points vs the plan"},
     "dec_p_plan": {
@@ -583,6 +579,9 @@ SAME_AS: dict[str, str] = {
     "c_target": "target",
     "ov_plan_mark": "plan",
     "field_rank": "expected_rank",
+    "dec_group": "task_group",
+    "dec_budget": "budget",
+    "dec_opt_level": "optimised",
 }
 
 

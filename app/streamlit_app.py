@@ -20,7 +20,7 @@ from app.i18n import tr  # noqa: E402
 from app.panels import compare_tab, export_tab, sidebar  # noqa: E402
 from app.text import plain  # noqa: E402
 from app.views import index_tab, inject_css, overview_tab  # noqa: E402
-from simulator.labels import number  # noqa: E402
+from simulator.labels import INDEX_SHORT, number  # noqa: E402
 
 TAB_KEYS = (
     "tab_overview",
@@ -32,7 +32,7 @@ TAB_KEYS = (
     "tab_compare",
     "tab_export",
 )
-INDEX_TABS = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
+INDEX_TABS = INDEX_SHORT
 
 altair_speed.install()
 st.set_page_config(page_title="PAR INDEX · SIPAS · PAPI", page_icon="📊", layout="wide")

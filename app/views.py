@@ -10,10 +10,10 @@ from app.i18n import tr
 from app.numbers import typed
 from app.text import plain
 from simulator import report
-from simulator.labels import number, percent, prob_with_error
+from simulator.labels import INDEX_SHORT, number, percent, prob_with_error
 from simulator.units import crosswalk, field_date
 
-INDEX_NAMES = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
+INDEX_NAMES = INDEX_SHORT
 LEVEL_STEP = 0.5  # percentage points per slider step; a plan's own level is kept exactly even off this grid
 
 

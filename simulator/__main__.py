@@ -220,10 +220,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     lang = args.lang
-    head = {
-        "vi": ("Nhóm nhiệm vụ", "ΔP giảm ± sai số", "ΔP tăng ± sai số", "Chênh lệch ± sai số", "Δhạng tăng"),
-        "en": ("Task group", "ΔP down ± error", "ΔP up ± error", "Swing ± error", "Δrank up"),
-    }[lang]
+    head = tuple(
+        t(k, lang) for k in ("task_group", "cli.down_se", "cli.up_se", "cli.swing_se", "cli.rank_up")
+    )
     for i, rows in torn.rows.items():
         plan = torn.plan[i]
         p_plan = prob_with_error(plan["p_both"], plan["se_p_both"], lang)
@@ -248,19 +247,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         b = torn.brackets[i]
         done = prob_with_error(b["all_done"]["p_both"], b["all_done"]["se_p_both"], lang)
         bau = prob_with_error(b["bau_only"]["p_both"], b["bau_only"]["se_p_both"], lang)
-        print(f"  100 %: {done}   {'hiện trạng' if lang == 'vi' else 'status quo'}: {bau}")
+        print(f"  100 %: {done}   {t('cli.status_quo', lang)}: {bau}")
         if sob is not None:
             tot, ci = sob.total[i]["both"], sob.total_ci[i]["both"]
-            print(
-                "  Sobol ("
-                + ("toàn phần, khoảng 95 %" if lang == "vi" else "total, 95 % interval")
-                + "): "
-                + ", ".join(
-                    f"{s} {number(v, 2, lang)} [{number(ci[s][0], 2, lang)}; {number(ci[s][1], 2, lang)}]"
-                    for s, v in sorted(tot.items(), key=lambda kv: -kv[1])
-                )
+            values = ", ".join(
+                f"{s} {number(v, 2, lang)} [{number(ci[s][0], 2, lang)}; {number(ci[s][1], 2, lang)}]"
+                for s, v in sorted(tot.items(), key=lambda kv: -kv[1])
             )
-    print(f"\n{'ΔP: điểm %' if lang == 'vi' else 'ΔP: percentage points'}. {t('mc_note', lang)}")
+            print(f"  {t('cli.sobol', lang, values=values)}")
+    print(f"\n{t('cli.delta_p', lang)}. {t('mc_note', lang)}")
     return 0
 
 
@@ -277,23 +272,17 @@ def cmd_goalseek(args: argparse.Namespace) -> int:
         print(json.dumps({"scenario": scenario.name, **res.to_dict()}, ensure_ascii=False, indent=2))
         return 0
     lang = args.lang
-    no = "không đạt" if lang == "vi" else "not reachable"
+    no = t("cli.not_reachable", lang)
     for i, u in res.uniform.items():
         print(f"\n{t(i, lang)} — {t('p_both', lang)} ≥ {percent(args.q, 0, lang)}")
         best = prob_with_error(u["best_p_both"], u["se_best"], lang)
-        print(f"  {'tối đa (mọi nhóm 100 %)' if lang == 'vi' else 'best (every group 100 %)'}: P = {best}")
+        print(f"  {t('cli.best', lang)}: P = {best}")
         if u["reachable"]:
-            what = ("tăng đều" if lang == "vi" else "uniform rise") + f" +{number(100 * u['delta'], 1, lang)}"
+            what = f"{t('cli.uniform_rise', lang)} +{number(100 * u['delta'], 1, lang)}"
         else:
             what = no
         print(f"  {what}: P = {prob_with_error(u['p_both'], u['se'], lang)}")
-        table = [
-            (
-                {"vi": "Nhóm (một mình)", "en": "Group (alone)"}[lang],
-                t("plan", lang),
-                {"vi": "Mức cần", "en": "Needed"}[lang],
-            )
-        ]
+        table = [(t("cli.group_alone", lang), t("plan", lang), t("cli.needed", lang))]
         for r in res.by_group[i]:
             if r["group_index"] != i:
                 continue
@@ -330,18 +319,9 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     lang = args.lang
     cur = scenario.currency
     print(f"{t('plan', lang)}: {printable(scenario.name)}")
-    print(
-        f"{'Ngân sách' if lang == 'vi' else 'Budget'}: {number(res.budget, 2, lang)} {cur}; "
-        f"{'chi phí kế hoạch' if lang == 'vi' else 'plan cost'} {number(res.plan_cost, 2, lang)}, "
-        f"{'sau tối ưu' if lang == 'vi' else 'optimised'} {number(res.cost, 2, lang)}"
-    )
-    table = [
-        (
-            {"vi": "Nhóm nhiệm vụ", "en": "Task group"}[lang],
-            t("plan", lang),
-            {"vi": "Tối ưu", "en": "Optimised"}[lang],
-        )
-    ]
+    budget, plan_cost, cost = (number(x, 2, lang) for x in (res.budget, res.plan_cost, res.cost))
+    print(t("cli.budget_line", lang, budget=budget, currency=cur, plan_cost=plan_cost, cost=cost))
+    table = [(t("task_group", lang), t("plan", lang), t("optimised", lang))]
     for i, levels in res.allocation.items():
         table.append((f"[{t(i, lang)}]", "", ""))
         for g in scenario.indices[i].groups:
@@ -355,49 +335,32 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     _table(table)
     fresh = res.fresh
     if fresh is None:
-        print(
-            "\n"
-            + (
-                "Trên chính các lần mô phỏng đã dùng để chọn:"
-                if lang == "vi"
-                else "On the draws it was chosen on:"
-            )
-        )
+        print(f"\n{t('cli.on_chosen_draws', lang)}")
         for i in res.p_both_plan:
             before = prob_with_error(res.p_both_plan[i], res.se_plan[i], lang)
             after = prob_with_error(res.p_both_optimised[i], res.mc_se[i], lang)
             print(f"  {t(i, lang)}: {t('p_both', lang)} {before} → {after}")
         return 0
-    print(
-        "\n"
-        + (
-            f"Đánh giá lại trên {number(fresh.draws, 0, lang)} lần mô phỏng mới (hạt giống {fresh.seed}, "
-            "độc lập với các lần dùng để chọn):"
-            if lang == "vi"
-            else f"Re-estimated on {number(fresh.draws, 0, lang)} fresh draws (seed {fresh.seed}, "
-            "independent of the draws it was chosen on):"
-        )
-    )
+    print(f"\n{t('cli.fresh_draws', lang, draws=number(fresh.draws, 0, lang), seed=fresh.seed)}")
     for i in fresh.p_both_plan:
         before = prob_with_error(fresh.p_both_plan[i], fresh.se_plan[i], lang)
         after = prob_with_error(fresh.p_both_optimised[i], fresh.se_optimised[i], lang)
         change = _pts_se(fresh.p_both_optimised[i] - fresh.p_both_plan[i], fresh.se_change[i], lang)
         print(f"  {t(i, lang)}: {t('p_both', lang)} {before} → {after} ({change})")
-    print(
-        f"  {'Mục tiêu chung' if lang == 'vi' else 'Objective'}: "
-        f"{prob_with_error(fresh.objective_plan, fresh.se_objective_plan, lang)} → "
-        f"{prob_with_error(fresh.objective_optimised, fresh.se_objective_optimised, lang)} "
-        f"({_pts_se(fresh.gain, fresh.se_gain, lang)}; "
-        f"{'trên các lần dùng để chọn' if lang == 'vi' else 'on the chosen-on draws'} "
-        f"{percent(res.objective_optimised, 1, lang)})"
+    objective = t(
+        "cli.objective",
+        lang,
+        plan=prob_with_error(fresh.objective_plan, fresh.se_objective_plan, lang),
+        optimised=prob_with_error(fresh.objective_optimised, fresh.se_objective_optimised, lang),
+        gain=_pts_se(fresh.gain, fresh.se_gain, lang),
+        chosen=percent(res.objective_optimised, 1, lang),
     )
+    print(f"  {objective}")
     more = _pts_se(fresh.marginal_value, fresh.se_marginal, lang)
-    print(
-        f"  {'Thêm 1' if lang == 'vi' else 'One more'} {cur}: {more} {'điểm %' if lang == 'vi' else 'points'}"
-    )
-    print("\n" + ("Đường biên hiệu quả" if lang == "vi" else "Efficient frontier"))
+    print(f"  {t('cli.one_more', lang, currency=cur, gain=more)}")
+    print(f"\n{t('cli.frontier', lang)}")
     _table(
-        [({"vi": "Ngân sách", "en": "Budget"}[lang], "P")]
+        [(t("budget", lang), "P")]
         + [
             (number(f["budget"], 1, lang), prob_with_error(f["p_both"], f["se"], lang))
             for f in fresh.frontier
@@ -431,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except InputError as err:
         vi = getattr(args, "lang", "vi") == "vi" and err.message("vi") != str(err)
-        line = f"lỗi: {err.message('vi')} | error: {err}" if vi else f"error: {err}"
+        line = f"{t('cli.error', 'vi')}: {err.message('vi')} | " if vi else ""
+        line += f"{t('cli.error', 'en')}: {err}"
         sys.stderr.write(f"{printable(line)}\n")
         return 2
 

@@ -4,108 +4,77 @@ from __future__ import annotations
 
 import re
 
+from simulator.labels import TEXT, t
 from simulator.text import printable
 
-_TYPES_VI = {
-    "text": "văn bản",
-    "a number": "một số",
-    "a whole number": "một số nguyên",
-    "true/false": "true/false (đúng/sai)",
-    "a table": "một bảng",
-    "a list": "một danh sách",
-}
-_COUNTS_VI = {"rows": "dòng", "columns": "cột", "cells": "ô", "sheets": "trang tính", "bytes": "byte"}
-
-# (English problem pattern, Vietnamese template); the first full match wins. Named groups are
-# carried over, numbers written the Vietnamese way (decimal comma) by :func:`_vi_value`.
-_TEMPLATES: tuple[tuple[str, str], ...] = (
-    (r"(?P<v>\S+) is outside \[(?P<lo>[^,\]]+), (?P<hi>[^\]]+)\]", "{v} nằm ngoài khoảng [{lo}; {hi}]"),
-    (r"(?P<v>\S+) is outside (?P<lo>\d+)–(?P<hi>\d+)", "{v} nằm ngoài khoảng {lo}–{hi}"),
-    (r"must be a finite number, not (?P<v>.+)", "phải là một số hữu hạn, không phải {v}"),
+# (English problem pattern, key of its Vietnamese template in simulator.labels.TEXT); the first full
+# match wins. Named groups are carried over, numbers written the Vietnamese way (decimal comma) and
+# type and count words translated by :func:`_vi_value`.
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"(?P<v>\S+) is outside \[(?P<lo>[^,\]]+), (?P<hi>[^\]]+)\]", "error.outside"),
+    (r"(?P<v>\S+) is outside (?P<lo>\d+)–(?P<hi>\d+)", "error.outside_range"),
+    (r"must be a finite number, not (?P<v>.+)", "error.not_finite"),
     (
         r"must be (?P<type>text|a number|a whole number|true/false|a table|a list), not (?P<v>.+)",
-        "phải là {type}, không phải {v}",
+        "error.type",
     ),
-    (r"must be a table", "phải là một bảng"),
-    (r"is required", "thiếu: mục này là bắt buộc"),
-    (r"must not be empty", "không được để trống"),
-    (r"unknown key \(allowed here: (?P<keys>.+)\)", "khóa không được dùng ở đây (các khóa hợp lệ: {keys})"),
-    (
-        r"(?P<n>\d+) bytes is above the limit of (?P<limit>\d+) bytes for a plan file",
-        "{n} byte, vượt giới hạn {limit} byte của một tệp kế hoạch",
-    ),
-    (r"(?P<n>\d+) bytes is above the limit of (?P<limit>\d+) bytes", "{n} byte, vượt giới hạn {limit} byte"),
-    (r"is above the limit of (?P<limit>\d+) bytes", "vượt giới hạn {limit} byte"),
-    (
-        r"is larger than the limit of (?P<limit>\d+) bytes for a results table",
-        "lớn hơn giới hạn {limit} byte của một bảng kết quả",
-    ),
+    (r"must be a table", "error.not_table"),
+    (r"is required", "error.required"),
+    (r"must not be empty", "error.empty_value"),
+    (r"unknown key \(allowed here: (?P<keys>.+)\)", "error.unknown_key"),
+    (r"(?P<n>\d+) bytes is above the limit of (?P<limit>\d+) bytes for a plan file", "error.plan_size"),
+    (r"(?P<n>\d+) bytes is above the limit of (?P<limit>\d+) bytes", "error.size"),
+    (r"is above the limit of (?P<limit>\d+) bytes", "error.above_limit"),
+    (r"is larger than the limit of (?P<limit>\d+) bytes for a results table", "error.table_size"),
     (
         r"has more than (?P<limit>\d+) (?P<what>rows|columns|cells|sheets) \(the limit for a results table\)",
-        "có hơn {limit} {what} (giới hạn của một bảng kết quả)",
+        "error.table_shape",
     ),
     (
         r"unknown province (?P<name>'[^']*'|\"[^\"]*\") \(did you mean (?P<hint>.+)\?\)",
-        "không có tỉnh/thành phố {name} (có phải {hint}?)",
+        "error.province_hint",
     ),
-    (r"unknown province (?P<name>.+)", "không có tỉnh/thành phố {name}"),
-    (r"a province name is required", "cần nhập tên tỉnh/thành phố"),
-    (
-        r"(?P<vi>.+ đã hợp nhất vào .+?) / .+ merged into .+: use (?P<name>.+) for this year",
-        "{vi}: dùng {name} cho năm này",
-    ),
-    (r"cannot be read \((?P<why>.+)\)", "không đọc được ({why})"),
-    (r"cannot be written \((?P<why>.+)\)", "không ghi được ({why})"),
-    (r"is not a regular file", "không phải là một tệp thông thường"),
-    (
-        r"is not a UTF-8 text file \(a TOML plan is expected\)",
-        "không phải tệp văn bản UTF-8 (cần một tệp kế hoạch TOML)",
-    ),
-    (r"is empty \(a TOML plan is expected\)", "trống (cần một tệp kế hoạch TOML)"),
-    (r"is empty", "trống"),
-    (r"is not valid TOML \((?P<why>.+)\)", "không phải TOML hợp lệ ({why})"),
-    (r"exists already \(add --force to overwrite it\)", "đã có (thêm --force để ghi đè)"),
-    (
-        r"unknown index (?P<i>'[^']*'); expected one of (?P<ids>.+)",
-        "không có chỉ số {i}; chọn một trong: {ids}",
-    ),
-    (r"unknown index (?P<i>'[^']*')", "không có chỉ số {i}"),
-    (
-        r"is not an index of the plan \(it has (?P<ids>.+)\)",
-        "không phải chỉ số của kế hoạch (kế hoạch có: {ids})",
-    ),
-    (r"is not a task group of this index", "không phải nhóm nhiệm vụ của chỉ số này"),
-    (
-        r"names no task group of the plan \(or all\)",
-        "không ứng với nhóm nhiệm vụ nào của kế hoạch (hoặc all)",
-    ),
-    (
-        r"(?P<v>.+) is not a level: give a percent \(0–100\) or \"bau\"",
-        '{v} không phải là mức: nhập phần trăm (0–100) hoặc "bau" (hiện trạng)',
-    ),
-    (r"the group has no bau level to take", "nhóm không có mức hiện trạng (bau) để lấy"),
-    (r"group id (?P<g>.+) is used twice", "mã nhóm {g} được dùng hai lần"),
-    (r"at least one task group is required", "cần ít nhất một nhóm nhiệm vụ"),
-    (r"missing column\(s\) (?P<cols>[^;]+)(?P<rest>;.*)?", "thiếu cột {cols}{rest}"),
+    (r"unknown province (?P<name>.+)", "error.province"),
+    (r"a province name is required", "error.province_required"),
+    (r"(?P<vi>.+ đã hợp nhất vào .+?) / .+ merged into .+: use (?P<name>.+) for this year", "error.merged"),
+    (r"cannot be read \((?P<why>.+)\)", "error.unreadable"),
+    (r"cannot be written \((?P<why>.+)\)", "error.unwritable"),
+    (r"is not a regular file", "error.not_file"),
+    (r"is not a UTF-8 text file \(a TOML plan is expected\)", "error.not_utf8"),
+    (r"is empty \(a TOML plan is expected\)", "error.empty_plan"),
+    (r"is empty", "error.empty"),
+    (r"is not valid TOML \((?P<why>.+)\)", "error.toml"),
+    (r"exists already \(add --force to overwrite it\)", "error.exists"),
+    (r"unknown index (?P<i>'[^']*'); expected one of (?P<ids>.+)", "error.index_expected"),
+    (r"unknown index (?P<i>'[^']*')", "error.index"),
+    (r"is not an index of the plan \(it has (?P<ids>.+)\)", "error.not_plan_index"),
+    (r"is not a task group of this index", "error.not_group"),
+    (r"names no task group of the plan \(or all\)", "error.no_group"),
+    (r"(?P<v>.+) is not a level: give a percent \(0–100\) or \"bau\"", "error.level"),
+    (r"the group has no bau level to take", "error.no_bau"),
+    (r"group id (?P<g>.+) is used twice", "error.group_twice"),
+    (r"at least one task group is required", "error.no_groups"),
+    (r"missing column\(s\) (?P<cols>[^;]+)(?P<rest>;.*)?", "error.missing_columns"),
     (
         r"(?P<p>.+) has no (?P<i>\S+) score before (?P<y>\d+) in the data: give last_score \(and last_rank\) "
         r"in the plan, or load the ministry's results table",
-        "{p} chưa có điểm {i} trước năm {y} trong dữ liệu: hãy nhập điểm gần nhất (last_score, và "
-        "hạng last_rank) trong kế hoạch, hoặc tải bảng kết quả của Bộ",
+        "error.no_score",
     ),
-    (r"(?P<v>.+) is not a year", "{v} không phải là một năm"),
-    (r"(?P<v>.+) is not a finite number", "{v} không phải là số hữu hạn"),
-    (r"(?P<v>.+) is not a number", "{v} không phải là số"),
-    (r"(?P<v>.+) must be a number ≥ 0", "{v}: phải là một số ≥ 0"),
-    (r"must exceed min \((?P<v>.+)\)", "phải lớn hơn min ({v})"),
-    (
-        r"is an old \.xls workbook; save it as \.xlsx or as CSV UTF-8",
-        "là bảng tính .xls cũ; hãy lưu lại dạng .xlsx hoặc CSV UTF-8",
-    ),
-    (r"is not a readable \.xlsx workbook(?P<rest>.*)", "không phải bảng tính .xlsx đọc được{rest}"),
-    (r"(?P<v>.+) is not one of (?P<options>.+)", "{v} không thuộc các giá trị: {options}"),
+    (r"(?P<v>.+) is not a year", "error.not_year"),
+    (r"(?P<v>.+) is not a finite number", "error.not_finite_number"),
+    (r"(?P<v>.+) is not a number", "error.not_number"),
+    (r"(?P<v>.+) must be a number ≥ 0", "error.negative"),
+    (r"must exceed min \((?P<v>.+)\)", "error.min"),
+    (r"is an old \.xls workbook; save it as \.xlsx or as CSV UTF-8", "error.xls"),
+    (r"is not a readable \.xlsx workbook(?P<rest>.*)", "error.xlsx"),
+    (r"(?P<v>.+) is not one of (?P<options>.+)", "error.not_one_of"),
 )
-_COMPILED = tuple((re.compile(p), vi) for p, vi in _TEMPLATES)
+_COMPILED = tuple((re.compile(p), key) for p, key in _PATTERNS)
+# the words a captured ``type`` or ``what`` may be, English to Vietnamese
+_WORDS_VI = {
+    group: {TEXT[k]["en"]: TEXT[k]["vi"] for k in TEXT if k.startswith(prefix)}
+    for group, prefix in (("type", "error.type."), ("what", "error.count."))
+}
 _DECIMAL = re.compile(r"^[-+]?\d+\.\d+$")
 
 
@@ -113,10 +82,8 @@ def _vi_value(name: str, value: str | None) -> str:
     """A captured piece in Vietnamese: a decimal comma in plain numbers, type and count words."""
     if value is None:
         return ""
-    if name == "type":
-        return _TYPES_VI.get(value, value)
-    if name == "what":
-        return _COUNTS_VI.get(value, value)
+    if name in _WORDS_VI:
+        return _WORDS_VI[name].get(value, value)
     return value.replace(".", ",") if _DECIMAL.match(value) else value
 
 
@@ -126,17 +93,17 @@ def vi_problem(problem: str) -> str:
     >>> vi_problem("1.5 is outside [0, 1]")
     '1,5 nằm ngoài khoảng [0; 1]'
     """
-    for pattern, template in _COMPILED:
+    for pattern, key in _COMPILED:
         found = pattern.fullmatch(problem)
         if found:
-            return template.format(**{k: _vi_value(k, v) for k, v in found.groupdict().items()})
+            return t(key, "vi", **{k: _vi_value(k, v) for k, v in found.groupdict().items()})
     return problem
 
 
 def vi_where(where: str) -> str:
     """The place in Vietnamese words: key paths stay as they are; ``row``/``column`` are translated."""
-    where = re.sub(r"\brow (\d+)", r"dòng \1", where)
-    return re.sub(r"\bcolumn\b", "cột", where)
+    where = re.sub(r"\brow (\d+)", lambda found: t("error.where.row", "vi", n=found[1]), where)
+    return re.sub(r"\bcolumn\b", t("error.where.column", "vi"), where)
 
 
 class InputError(ValueError):
@@ -153,7 +120,8 @@ class InputError(ValueError):
     problem : str
         What is wrong, in plain English words.
     problem_vi : str, optional
-        What is wrong in Vietnamese; by default built from ``problem`` by the templates above.
+        What is wrong in Vietnamese; by default built from ``problem`` by the patterns above and
+        their templates in :data:`simulator.labels.TEXT`.
 
     Both are kept on one line: control characters that a key or a value brings in (a newline, an
     ANSI escape) are escaped (:func:`simulator.text.printable`).

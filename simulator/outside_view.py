@@ -26,20 +26,13 @@ import numpy as np
 
 from simulator.forecast import dimensions
 from simulator.history import load_history
-from simulator.labels import number
+from simulator.labels import TEXT, number, t
 from simulator.reference_class import BaseRate, ReferenceClass, base_rate, reference_class
 
 CALIBRATION_PERCENTILE = 90.0
 FLAG_PERCENTILE = 95.0
 E_MIN, E_MAX = 0.01, 0.95
-ASSUMPTION_CALIBRATION = {
-    "vi": "Giả định: hoàn thành đầy đủ mọi nhóm nhiệm vụ mang lại mức tăng bằng phân vị thứ {q} của "
-    "những gì các tỉnh đã thực sự đạt được vượt xu hướng (một năm nỗ lực tối đa tốt ngang nhóm "
-    "{top} % tỉnh-năm tốt nhất).",
-    "en": "Assumption: completing every task group in full gives a gain equal to the {q}th percentile "
-    "of what provinces actually achieved beyond their trend (a full-effort year is as good as the "
-    "best {top} % of province-years).",
-}
+ASSUMPTION_CALIBRATION = TEXT["outside.calibration"]  # {"vi": …, "en": …} with {q} and {top}
 
 
 @dataclass(frozen=True)
@@ -114,10 +107,7 @@ class OutsideView:
         """Plain words for a gain above the flag percentile ("" when not flagged)."""
         if not self.flagged:
             return ""
-        share = self.share_above
-        if lang == "vi":
-            return f"Kế hoạch giả định mức tăng mà chỉ {number(share, 1, lang)} % tỉnh-năm từng đạt."
-        return f"The plan assumes a gain that only {share:.1f} % of province-years have ever achieved."
+        return t("outside.flag", lang, share=number(self.share_above, 1, lang))
 
     def lines(self, lang: str = "vi") -> list[str]:
         """The outside view in plain words, one line each (CLI and brief)."""
@@ -257,8 +247,7 @@ def outside_views(engine, unc, scenario, result, calibrations=None, bau=None) ->
 def plan_base_rate(index_id: str, first: tuple[int, int] | None, res, year: int) -> BaseRate:  # type: ignore[no-untyped-def]
     """The base rate of reaching both of ``res``'s targets from the starting rank ``first``."""
     if first is None:
-        why_vi = "chưa biết thứ hạng năm trước của tỉnh"
-        return BaseRate(None, 0, "the province's last rank is not known", why_vi)
+        return BaseRate(None, 0, t("outside.no_last_rank", "en"), t("outside.no_last_rank", "vi"))
     history = load_history(index_id)
     era = dimensions(index_id, year) if index_id == "papi" else None
     rate = base_rate(
@@ -270,51 +259,29 @@ def plan_base_rate(index_id: str, first: tuple[int, int] | None, res, year: int)
         era_dimensions=era,
     )
     if rate.p_both is None and index_id != "papi":
-        why = f"the ministry publishes too few scores a year: {rate.n} comparable province-years"
-        why_vi = f"Bộ chỉ công bố ít điểm số mỗi năm: chỉ có {rate.n} tỉnh-năm tương đương"
-        return BaseRate(None, rate.n, why, why_vi)
+        why = t("outside.few_scores", "en", n=rate.n)
+        return BaseRate(None, rate.n, why, t("outside.few_scores", "vi", n=rate.n))
     return rate
-
-
-_LINES = {
-    "vi": {
-        "head": "Góc nhìn lịch sử: mức tăng so với hiện trạng {gain} điểm, phân vị {pct} của {ref}",
-        "rate": "Tỷ lệ nền: {rate} % trong {n} tỉnh-năm xuất phát tương tự đạt cả hai mục tiêu",
-        "norate": "Tỷ lệ nền: không đủ dữ liệu ({why})",
-        "eff": " (hiệu quả hiệu chỉnh = {e})",
-        "capped": "Mức tăng mục tiêu {t} điểm vượt quá khả năng của các trọng số trong kế hoạch: "
-        "hiệu quả dừng ở mức trần {e}, mọi nhóm 100 % chỉ cho {g} điểm.",
-    },
-    "en": {
-        "head": "Outside view: gain over the status quo {gain} points, percentile {pct} of {ref}",
-        "rate": "Base rate: {rate} % of {n} province-years from a similar start reached both targets",
-        "norate": "Base rate: not enough data ({why})",
-        "eff": " (calibrated effectiveness = {e})",
-        "capped": "The target gain of {t} points is beyond what the plan's weights can deliver: "
-        "effectiveness stops at its ceiling {e}, and every group at 100 % gives only {g} points.",
-    },
-}
 
 
 def _lines(view: OutsideView, lang: str = "vi") -> list[str]:
     lang = "vi" if lang == "vi" else "en"
-    words = _LINES[lang]
     sign = "+" if view.gain_mean >= 0 else ""
     gain = f"{sign}{number(view.gain_mean, 2, lang)} ± {number(view.gain_mc_se, 3, lang)}"
     pct = number(view.gain_percentile, 0, lang)
-    out = [words["head"].format(gain=gain, pct=pct, ref=view.reference.describe(lang))]
+    out = [t("outside.head", lang, gain=gain, pct=pct, ref=view.reference.describe(lang))]
     if view.base.p_both is not None:
-        out.append(words["rate"].format(rate=number(100 * view.base.p_both, 1, lang), n=view.base.n))
+        out.append(t("outside.rate", lang, rate=number(100 * view.base.p_both, 1, lang), n=view.base.n))
     else:
-        out.append(words["norate"].format(why=view.base.why_vi if lang == "vi" else view.base.why))
+        out.append(t("outside.no_rate", lang, why=view.base.why_vi if lang == "vi" else view.base.why))
     if view.calibration is not None:
         c = view.calibration
         q, top = number(c.percentile, 0, lang), number(100 - c.percentile, 0, lang)
-        text = ASSUMPTION_CALIBRATION[lang].format(q=q, top=top)
-        out.append(text + words["eff"].format(e=number(c.effectiveness, 3, lang)))
+        text = t("outside.calibration", lang, q=q, top=top)
+        out.append(text + t("outside.effectiveness", lang, e=number(c.effectiveness, 3, lang)))
         if c.capped:
-            t, g = number(c.target_gain, 2, lang), number(c.gain, 2, lang)
-            out.append(words["capped"].format(t=t, e=number(c.effectiveness, 2, lang), g=g))
+            target, g = number(c.target_gain, 2, lang), number(c.gain, 2, lang)
+            out.append(t("outside.capped", lang, target=target, e=number(c.effectiveness, 2, lang), gain=g))
     if view.flagged:
         out.append("⚠ " + view.flag_text(lang))
     return out

@@ -37,7 +37,7 @@ from simulator import forecast_cache
 from simulator.errors import InputError
 from simulator.forecast import dimensions, fit_forecast
 from simulator.history import History, load_history
-from simulator.labels import number
+from simulator.labels import TEXT, number, t
 
 MIN_CLASS = 60
 RESIDUAL_DRAWS = 2000
@@ -54,12 +54,7 @@ _PAIR_COLUMNS = (
     "start_rank_share",
     "start_z",
 )
-ASSUMPTION_TRANSFER = {
-    "vi": "Giả định: mức tiến bộ vượt xu hướng của một tỉnh, tính theo độ lệch chuẩn của cả nước, "
-    "tương tự nhau giữa PAPI, PAR INDEX và SIPAS (mượn lớp tham chiếu chuẩn hoá của PAPI).",
-    "en": "Assumption: a province's movement beyond its trend, in field standard deviations, is alike "
-    "across PAPI, PAR INDEX and SIPAS (PAPI's standardised reference class is borrowed).",
-}
+ASSUMPTION_TRANSFER = TEXT["reference.transfer"]  # {"vi": …, "en": …}
 
 
 @dataclass(frozen=True)
@@ -109,33 +104,15 @@ class ReferenceClass:
     def describe(self, lang: str = "vi") -> str:
         """One plain sentence: what the class is and how many province-years it holds."""
         yrs = f"{self.years[0]}–{self.years[-1]}" if self.years else "—"
-        what = {
-            ("bau_residual", "vi"): "chênh lệch giữa kết quả thực tế và dự báo hiện trạng (ngoài mẫu)",
-            ("bau_residual", "en"): "actual minus business-as-usual forecast (out of sample)",
-            ("one_year_change", "vi"): "mức thay đổi điểm sau một năm",
-            ("one_year_change", "en"): "one-year score changes",
-        }[(self.kind, "vi" if lang == "vi" else "en")]
-        if lang == "vi":
-            text = (
-                f"{self.n} tỉnh-năm PAPI {yrs}: {what}"
-                if self.borrowed_from
-                else (f"{self.n} tỉnh-năm {yrs}: {what}")
-            )
-            if self.borrowed_from:
-                text += f", quy đổi theo độ lệch chuẩn của cả nước ({number(self.scale, 2, 'vi')} điểm)"
-            if self.band:
-                lo, hi = self.band
-                text += f"; xuất phát từ hạng {lo:.0%}–{hi:.0%} của cả nước"
-            return text
-        text = (
-            f"{self.n} PAPI province-years {yrs}: {what}"
-            if self.borrowed_from
-            else (f"{self.n} province-years {yrs}: {what}")
-        )
+        what = t(f"reference.{self.kind}", lang)
         if self.borrowed_from:
-            text += f", rescaled by the field sd ({self.scale:.2f} points)"
+            text = t(
+                "reference.borrowed", lang, n=self.n, years=yrs, what=what, scale=number(self.scale, 2, lang)
+            )
+        else:
+            text = t("reference.own", lang, n=self.n, years=yrs, what=what)
         if self.band:
-            text += f"; starting from {self.band[0]:.0%}–{self.band[1]:.0%} of the field's ranks"
+            text += t("reference.band", lang, lo=f"{self.band[0]:.0%}", hi=f"{self.band[1]:.0%}")
         return text
 
     def to_dict(self) -> dict:
@@ -378,12 +355,8 @@ def base_rate(
     share = start_rank / n_units
     near = table[(table["start_rank_share"] - share).abs() <= START_BAND] if len(table) else table
     if len(near) < min_pairs:
-        return BaseRate(
-            None,
-            len(near),
-            f"only {len(near)} comparable province-years (need {min_pairs})",
-            f"chỉ có {len(near)} tỉnh-năm tương đương (cần {min_pairs})",
-        )
+        why = t("reference.too_few", "en", n=len(near), need=min_pairs)
+        return BaseRate(None, len(near), why, t("reference.too_few", "vi", n=len(near), need=min_pairs))
     row_of = {y: i for i, y in enumerate(years)}
     col_of = {u: j for j, u in enumerate(history.units.names)}
     keys = zip(near["year"], near["unit"], strict=True)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.labels import INDEX_SHORT as _SHORT
 from simulator.labels import assumption_text, number, percent, prob_with_error
 from simulator.labels import t as label
 from simulator.outcomes import IndexResult, SimulationResult
@@ -27,7 +28,6 @@ from simulator.scenario import IndexPlan, Scenario
 from simulator.text import safe_frame
 
 KEYS = ("score", "rank", "both")
-_SHORT = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
 
 
 def text(key: str, lang: str = "vi") -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import string
+from pathlib import Path
+
 import pytest
 
 from simulator import report
@@ -65,5 +69,30 @@ def test_timestamps_to_the_second_in_the_viewers_zone() -> None:
     assert timestamp(saved, "en", "Asia/Ho_Chi_Minh") == "2026-12-02 07:15:42"
     assert timestamp(saved, "vi", "UTC") == "02/12/2026 00:15:42"
     local = saved.astimezone().strftime("%d/%m/%Y %H:%M:%S")
-    assert timestamp(saved, "vi") == local == timestamp(saved, "vi", "No/Such_Zone") == timestamp(saved, "vi", "../x")
-    assert timestamp(datetime(2026, 12, 2, 7, 15, 42), "vi", "UTC") == "02/12/2026 07:15:42"  # naive: as it is
+    unknown_zones = (timestamp(saved, "vi", "No/Such_Zone"), timestamp(saved, "vi", "../x"))
+    assert timestamp(saved, "vi") == local and unknown_zones == (local, local)
+    naive = datetime(2026, 12, 2, 7, 15, 42)  # shown as it is
+    assert timestamp(naive, "vi", "UTC") == "02/12/2026 07:15:42"
+
+
+def _placeholders(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def test_every_label_the_library_names_exists_with_the_placeholders_it_fills() -> None:
+    """``t("key", lang, **values)`` calls: the key is in TEXT and ``values`` are its placeholders."""
+    assert not any({"key", "lang"} & _placeholders(e["vi"]) for e in TEXT.values())  # t's own parameters
+    calls = 0
+    for path in (Path(report.__file__).parent).glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
+                continue
+            key = node.args[0]
+            if node.func.id not in ("t", "label") or not isinstance(key, ast.Constant):
+                continue
+            calls += 1
+            assert key.value in TEXT, (path.name, node.lineno, key.value)
+            given = {k.arg for k in node.keywords}
+            if given and None not in given:  # no **values spread
+                assert given == _placeholders(TEXT[key.value]["vi"]), (path.name, node.lineno, key.value)
+    assert calls > 40
