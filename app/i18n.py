@@ -324,7 +324,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "An uploaded plan lives only in this session: save it to the library to get a link.",
     },
     # outside view (issue 9)
-    "ov_title": {"vi": "Góc nhìn lịch sử", "en": "Outside view"},
     "ov_gain_axis": {
         "vi": "Mức tăng vượt xu hướng của một tỉnh-năm (điểm)",
         "en": "Gain of a province-year beyond its trend (points)",
@@ -570,6 +569,7 @@ STRINGS: dict[str, dict[str, str]] = {
 
 # App keys whose words are a library label's, word for word (chart axes and marks).
 SAME_AS: dict[str, str] = {
+    "ov_title": "outside.title",
     "draws_field": "col.draws",
     "c_score": "score",
     "c_rank": "col.rank",

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.errors import InputError
+from simulator.labels import t
 from simulator.schema import check_keys, parse_toml, read_toml, take
 from simulator.text import printable
 
@@ -97,7 +98,7 @@ class SubCriterion:
     def assumption_text(self, lang: str) -> str:
         """What is assumed, in ``lang``; a definition without the text gives its source."""
         own = self.assumption_vi if lang == "vi" else self.assumption_en
-        return own or (f"Giả định theo tệp định nghĩa: {self.source}" if lang == "vi" else self.source)
+        return own or t("def.assumed_by_file", lang, source=self.source)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class IndexSpec:
         for s in self.subcriteria:
             if s.is_assumption:
                 groups.setdefault(s.assumption_text(lang), []).append(s)
-        applies, within = ("Áp dụng cho", "ở") if lang == "vi" else ("Applies to", "in")
+        applies, within = t("def.applies_to", lang), t("def.within", lang)
         for text, subs in groups.items():
             names = [s.name_vi if lang == "vi" else s.name_en for s in subs]
             if len(subs) > 1 and len(set(names)) == 1:

@@ -160,6 +160,17 @@ TEXT: dict[str, dict[str, str]] = {
     "no": {"vi": "không", "en": "no"},
     "unit.%": {"vi": "%", "en": "%"},
     "unit.points": {"vi": "điểm", "en": "points"},
+    # definitions (simulator.indices): where a sub-criterion's assumption comes from, where it applies
+    "def.assumed_by_file": {"vi": "Giả định theo tệp định nghĩa: {source}", "en": "{source}"},
+    "def.applies_to": {"vi": "Áp dụng cho", "en": "Applies to"},
+    "def.within": {"vi": "ở", "en": "in"},
+    # the rank range's width (simulator.rank_width)
+    "rank_width.message": {
+        "vi": "Khoảng xếp hạng hiện rộng khoảng {x} trên {n} bậc (đoán ngẫu nhiên: {u}). Nạp bảng kết quả "
+        "đầy đủ của Bộ Nội vụ để thu hẹp khoảng xếp hạng từ khoảng {x} xuống khoảng {y} bậc.",
+        "en": "Rank ranges are about {x} of {n} places wide (a blind guess: {u}). Load the ministry's full "
+        "table to narrow the rank range from about {x} to about {y} places.",
+    },
     # the command line (simulator.__main__): sensitivity, goalseek and optimize tables
     "cli.error": {"vi": "lỗi", "en": "error"},
     "task_group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
@@ -200,6 +211,7 @@ TEXT: dict[str, dict[str, str]] = {
     "cli.one_more": {"vi": "Thêm 1 {currency}: {gain} điểm %", "en": "One more {currency}: {gain} points"},
     "cli.frontier": {"vi": "Đường biên hiệu quả", "en": "Efficient frontier"},
     # the outside view (simulator.outside_view), one line each in the CLI and the brief
+    "outside.title": {"vi": "Góc nhìn lịch sử", "en": "Outside view"},
     "outside.calibration": {
         "vi": "Giả định: hoàn thành đầy đủ mọi nhóm nhiệm vụ mang lại mức tăng bằng phân vị thứ {q} của "
         "những gì các tỉnh đã thực sự đạt được vượt xu hướng (một năm nỗ lực tối đa tốt ngang nhóm "

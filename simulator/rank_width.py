@@ -22,6 +22,7 @@ from simulator.backtest import league_view, rank_interval
 from simulator.errors import InputError
 from simulator.forecast import fit_forecast
 from simulator.history import History, load_history
+from simulator.labels import t
 
 LEAGUE_INDICES = ("par_index", "sipas")
 
@@ -59,16 +60,7 @@ class LeagueRankWidth:
     def message(self, lang: str = "vi") -> str:
         """The planner's sentence, e.g. 'load the ministry's full table to narrow ... X to Y places'."""
         x, y, u = round(self.current_width), round(self.full_table_width), round(self.uniform_width)
-        if lang == "en":
-            return (
-                f"Rank ranges are about {x} of {self.n_units} places wide (a blind guess: {u}). Load the "
-                f"ministry's full table to narrow the rank range from about {x} to about {y} places."
-            )
-        return (
-            f"Khoảng xếp hạng hiện rộng khoảng {x} trên {self.n_units} bậc (đoán ngẫu nhiên: {u}). "
-            f"Nạp bảng kết quả đầy đủ của Bộ Nội vụ để thu hẹp khoảng xếp hạng từ khoảng {x} "
-            f"xuống khoảng {y} bậc."
-        )
+        return t("rank_width.message", lang, x=x, y=y, u=u, n=self.n_units)
 
     def to_dict(self) -> dict:
         keys = ("index_id", "year", "n_units", "uniform_width", "current_width", "full_table_width")

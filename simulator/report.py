@@ -39,7 +39,7 @@ def score_text(x: float, plan: IndexPlan, lang: str = "vi", digits: int = 2) -> 
     """A score in the index's unit: ``83,76 %`` or ``45,00 điểm``."""
     if plan.spec.unit == "%":
         return f"{number(x, digits, lang)} %" if lang == "vi" else f"{number(x, digits, lang)}%"
-    return f"{number(x, digits, lang)} {'điểm' if lang == 'vi' else 'points'}"
+    return f"{number(x, digits, lang)} {label('unit.points', lang)}"
 
 
 def paired_delta(plan: IndexResult, bau: IndexResult, key: str) -> tuple[float, float]:
@@ -553,7 +553,7 @@ def html_brief(
     )
     outside = ""
     if views:
-        title = "Góc nhìn lịch sử" if lang == "vi" else "Outside view"
+        title = label("outside.title", lang)
         outside = f"<h2>{e(title)}</h2>" + "".join(
             f"<h3 style='font-size:9pt;margin:4px 0 0'>{e(_SHORT[i])}</h3><ul>"
             + "".join(
