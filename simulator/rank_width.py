@@ -21,6 +21,7 @@ import pandas as pd
 from simulator.backtest import league_view, rank_interval
 from simulator.errors import InputError
 from simulator.forecast import fit_forecast
+from simulator.forecast_cache import field_forecast
 from simulator.history import History, load_history
 from simulator.labels import t
 
@@ -123,7 +124,7 @@ def league_rank_width(
     history = load_history(index_id) if history is None else history
     gen = np.random.default_rng(rng)
     own, papi_rng = gen.spawn(2)
-    fc = fit_forecast(history, year)
+    fc = field_forecast(history, year)  # the units that rank in that year: 34 from 2025
     lo, hi = rank_interval(fc.simulate(draws, own))
     n, uniform, width = len(fc.units), uniform_rank_width(len(fc.units)), hi - lo
     widths = _papi_widths(fc.horizon, draws, int(papi_rng.integers(2**63)))
