@@ -198,6 +198,33 @@ def _gains(p: _Problem, margins: list[np.ndarray]) -> np.ndarray:
     )
 
 
+def _move_crossings(m: np.ndarray, step: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``(F, F)``: row ``a`` is :func:`_crossings` of the margins after one step less of lever ``a``."""
+    less = m[:, None] - step  # column a: the margins one step of lever a lower
+    every = lo[:, None] >= -less
+    rows, cols = np.nonzero(~every & (hi[:, None] >= -less))
+    f = step.shape[1]
+    hit = step[rows] >= -less[rows, cols][:, None]  # (pairs, F): draw `rows` crosses with a = `cols`, b
+    counts = np.bincount((cols[:, None] * f + np.arange(f))[hit], minlength=f * f).reshape(f, f)
+    return np.count_nonzero(every, axis=0)[:, None] + counts
+
+
+def _move_gains(p: _Problem, margins: list[np.ndarray]) -> np.ndarray:
+    """``(F, F)``: exact objective after one step less of lever ``a`` (row) and one more of ``b``.
+
+    Row ``a`` equals :func:`_gains` of the margins one step of ``a`` lower, all rows at once.
+    """
+    return (
+        p.constant
+        + np.zeros((p.lo.size, p.lo.size))
+        + sum(
+            w / m.size * _move_crossings(m, s, lo, hi)
+            for w, m, s, lo, hi in zip(p.weights, margins, p.step, p.step_min, p.step_max, strict=True)
+            if m.size
+        )
+    )
+
+
 def _step_cost(p: _Problem, d: np.ndarray) -> np.ndarray:
     """Cost of one more step of each lever (``inf`` at 100 %)."""
     d = np.maximum(d, 0.0)
@@ -249,17 +276,16 @@ def _polish(p: _Problem, d: np.ndarray, max_moves: int = 25) -> np.ndarray:
     for _ in range(max_moves):
         value, cost = p.exact(d), p.cost(d)
         best, move = value + 1e-12, None
-        here = p.margins(d)
+        moved = _move_gains(p, p.margins(d))
         for a in np.flatnonzero(d >= STEP - 1e-9):
             less = d.copy()
             less[a] -= STEP
             room = p.available - p.cost(less)
-            margins = [m - STEP * s[:, a] for m, s in zip(here, p.slopes, strict=True)]
             ok = _step_cost(p, less) <= room + 1e-9
             ok[a] = False
             if not ok.any():
                 continue
-            gains = np.where(ok, _gains(p, margins), -np.inf)
+            gains = np.where(ok, moved[a], -np.inf)
             b = int(np.argmax(gains))
             if gains[b] > best:
                 best, move = float(gains[b]), (a, b)
