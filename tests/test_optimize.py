@@ -12,7 +12,7 @@ from simulator.allocation import HOLDOUT_STREAM, holdout
 from simulator.analysis import tornado
 from simulator.engine import Engine
 from simulator.errors import InputError
-from simulator.optimize import frontier, optimise
+from simulator.optimize import STEP, _gains, _move_gains, _problem, frontier, optimise
 from simulator.response import Response
 from simulator.scenario import Scenario
 
@@ -182,3 +182,39 @@ def test_errors_of_the_frontier_and_the_marginal_value(engine: Engine, plan: Sce
     assert res.se_plan == {i: pytest.approx(np.sqrt(p * (1 - p) / 1000)) for i, p in res.p_both_plan.items()}
     keys = {"fresh", "se_plan", "se_marginal"}
     assert keys <= set(res.to_dict()) and "se_gain" in res.to_dict()["fresh"]
+
+
+def test_step_counts_equal_the_brute_force_count(engine: Engine, plan: Scenario) -> None:
+    """The one-step gains counted on the draws where levers disagree equal a count over every draw."""
+    unc = engine.uncertainties(1500, 3)
+    p = _problem(Response.build(engine, unc, plan), plan, {i: 1.0 / 3 for i in plan.indices}).at(54.0)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        d = np.round(rng.uniform(0, 1.0 - p.lo), 2)
+        margins = p.margins(d)
+        brute = p.constant + sum(
+            w / m.size * np.count_nonzero(s * STEP >= -m[:, None], axis=0)
+            for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
+        )
+        assert np.array_equal(_gains(p, margins), brute)
+        moved = _move_gains(p, margins)
+        for a in range(p.lo.size):
+            less = [m - STEP * s[:, a] for m, s in zip(margins, p.slopes, strict=True)]
+            assert np.array_equal(moved[a], _gains(p, less))
+            assert np.array_equal(
+                moved[a],
+                p.constant
+                + sum(
+                    w / m.size * np.count_nonzero(s * STEP >= -m[:, None], axis=0)
+                    for w, m, s in zip(p.weights, less, p.slopes, strict=True)
+                ),
+            )
+    assert all(m.size for m in p.margin)  # the check above ran on pivotal draws of every index
+
+
+def test_problem_at_budget_refuses_less_than_the_fixed_groups(engine: Engine, plan: Scenario) -> None:
+    core = _problem(Response.build(engine, engine.uncertainties(300, 2), plan), plan, {"papi": 1.0})
+    assert core.fixed_cost == pytest.approx(plan.cost() - plan.indices["papi"].cost())
+    assert core.at(54.0).available == pytest.approx(54.0 - core.fixed_cost)
+    with pytest.raises(InputError, match="already cost"):
+        core.at(core.fixed_cost - 1.0)
