@@ -218,3 +218,38 @@ def test_problem_at_budget_refuses_less_than_the_fixed_groups(engine: Engine, pl
     assert core.at(54.0).available == pytest.approx(54.0 - core.fixed_cost)
     with pytest.raises(InputError, match="already cost"):
         core.at(core.fixed_cost - 1.0)
+
+
+def test_golden_answer_on_the_shipped_plan(engine: Engine, plan: Scenario) -> None:
+    """The Cần Thơ 2021 answer at 3,000 draws, seed 0, as the optimiser before the vectorised counts
+    (commit 9cdbc65) gave it: the faster search changes no answer. Regenerate with
+    ``optimise(engine, engine.uncertainties(3000, 0), plan, frontier_points=5, fresh_draws=2000)``.
+    """
+    res = optimise(engine, engine.uncertainties(3000, 0), plan, frontier_points=5, fresh_draws=2000)
+    changed = {
+        "par_index": {
+            "g1_direction": 1.0,
+            "g2_legal": 0.97,
+            "g3_procedures": 0.91,
+            "g4_apparatus": 0.98,
+            "g5_civil_servants": 0.92,
+            "g6_finance": 0.86,
+            "g7_modernisation": 0.79,
+            "g8_impact": 0.76,
+        },
+        "sipas": {g.id: 1.0 for g in plan.indices["sipas"].groups} | {"g6_online": 0.95},
+        "papi": {g.id: 1.0 for g in plan.indices["papi"].groups}
+        | {
+            "g4_corruption_control": 0.77,
+            "g5_admin_procedures": 0.88,
+            "g6_public_services": 0.7,
+            "g7_environment": 0.92,
+        },
+    }
+    assert res.allocation == changed
+    assert res.objective_plan == pytest.approx(0.31555555555555553, abs=1e-12)
+    assert res.objective_optimised == pytest.approx(0.35522222222222216, abs=1e-12)
+    assert res.marginal_value == pytest.approx(0.0013333333333332975, abs=1e-12)
+    assert res.fresh.objective_optimised == pytest.approx(0.36416666666666664, abs=1e-12)
+    frontier_values = [0.151333, 0.248444, 0.326, 0.355222, 0.368889, 0.408]
+    assert [r["p_both"] for r in res.frontier] == pytest.approx(frontier_values, abs=1e-6)
