@@ -25,8 +25,8 @@ being the previous answer (feasible at a larger budget), so it never decreases.
 
 Speed: the pivotal draws, their margins and slopes do not depend on the budget, so one problem
 serves every budget (:meth:`_Problem.at`) with one cache of exact hits per allocation. The exact
-gain of one step of lever ``g`` counts the draws with ``m_d + STEP·B_dg ≥ 0``; since ``B ≥ 0``, a
-draw with ``m_d + STEP·min_g B_dg ≥ 0`` counts for every lever and one with
+gain of one step of lever ``g`` counts the draws with ``m_d + STEP·B_dg ≥ 0``: a draw with
+``m_d + STEP·min_g B_dg ≥ 0`` counts for every lever and one with
 ``m_d + STEP·max_g B_dg < 0`` for none, so only the few draws in between are compared lever by
 lever; the polish counts all pairwise moves ``a → b`` of one iteration in one ``(F, F)`` pass.
 """
