@@ -59,6 +59,29 @@ def test_known_allocation(two_groups: tuple[Scenario, Engine, float], method: st
     assert res.cost <= 4.0 + 1e-9 and res.gain == 1.0
 
 
+@pytest.mark.parametrize("method", ["greedy", "surrogate"])
+def test_known_allocation_when_the_best_group_reaches_100_percent(plan: Scenario, method: str) -> None:
+    """A buys the most score per unit of money, then B, then C; the target needs A at 100 % (7.0)
+    and B at 50 % (6.0): the budget of 13 buys exactly that, and C stays at BAU."""
+    y0, a0 = papi_point(plan)
+    sa, sb, sc = slope(a0[0], 0.8), slope(a0[1], 0.8), slope(a0[2], 0.8)
+    assert sa / 0.1 > sb / 0.3 > sc / 1.0
+    groups = [
+        {"id": gid, "planned": 0.3, "bau": 0.3, "weights": {dim: 0.8}, "cost_per_point": cost}
+        for gid, dim, cost in (
+            ("a", "d1_participation", 0.1),
+            ("b", "d2_transparency", 0.3),
+            ("c", "d3_accountability", 1.0),
+        )
+    ]
+    scen = one_index(plan, groups, target_score=y0 + sa * 0.7 + sb * 0.2)
+    engine = Engine.from_scenario(scen)
+    res = optimise(engine, engine.point_uncertainties(), scen, budget=13.0, method=method, frontier_points=3)
+    assert res.p_both_optimised["papi"] == 1.0 and res.p_both_plan["papi"] == 0.0
+    assert res.allocation["papi"] == pytest.approx({"a": 1.0, "b": 0.5, "c": 0.3}, abs=1e-6)
+    assert res.cost == pytest.approx(13.0)
+
+
 def test_budget_short_of_the_target(two_groups: tuple[Scenario, Engine, float]) -> None:
     scen, engine, _ = two_groups
     res = optimise(engine, engine.point_uncertainties(), scen, budget=3.9, frontier_points=3)
