@@ -125,9 +125,15 @@ def reestimate(
     frontier on the fresh record ``fresh`` (lever vectors in :func:`~simulator.response.group_keys` order)."""
     resp = Response.build(engine, fresh, scenario)
     n = fresh.draws
+    thresholds = {i: resp.threshold(i) for i in weights}
+    seen: dict[bytes, dict[str, np.ndarray]] = {}
 
-    def hits(x: np.ndarray) -> dict[str, np.ndarray]:
-        return {i: resp.score(x, i) >= resp.threshold(i) for i in weights}
+    def hits(x: np.ndarray) -> dict[str, np.ndarray]:  # frontier points often repeat an allocation
+        key = np.asarray(x, float).tobytes()
+        if key not in seen:
+            point = resp.at(x)
+            seen[key] = {i: point.score(i) >= thresholds[i] for i in weights}
+        return seen[key]
 
     def objective(h: dict[str, np.ndarray]) -> np.ndarray:
         return sum(w * h[i] for i, w in weights.items())

@@ -333,12 +333,14 @@ def fit_forecast(
         default the last year before ``year`` in the history.
     spec : PanelSpec, optional
         Options of the panel regime; by default :data:`simulator.panel.SHIPPED_SPEC`
-        (``docs/forecast.md`` §4e).
+        (``docs/forecast.md`` §4e). The league regime (PAR INDEX, SIPAS) takes no panel option:
+        by default it has none, and a spec that sets one (a pool included) is refused.
 
     Raises
     ------
     InputError
-        Unknown regime, bad origin, no data up to the origin, or too little data for the regime.
+        Unknown regime, bad origin, no data up to the origin, too little data for the regime, or
+        a panel option (``spec``) for the league regime (named ``<index> spec.<option>``).
 
     Examples
     --------
@@ -365,6 +367,13 @@ def fit_forecast(
         last = coverage.index.max() if len(coverage) else None
         full = last is not None and coverage[last] >= PANEL_COVERAGE * len(past.units)
         regime = "panel" if full and (coverage >= PANEL_COVERAGE * len(past.units)).sum() >= 2 else "league"
+    if regime == "league" and spec is not None and spec.options:
+        name, value = next(iter(spec.options.items()))
+        raise InputError(
+            f"{history.index_id} spec.{name}",
+            f"{value!r} is a panel option, and the {history.index_id} forecast fits a partial league "
+            "table, which takes none; leave the spec out",
+        )
     spec = SHIPPED_SPEC if spec is None else spec
     fit = fit_panel(past, year, spec) if regime == "panel" else fit_league(past, year)
     if regime == "panel" and spec.persistence_weight:

@@ -22,18 +22,25 @@ step function of ``x``. Two solvers (docs/decisions.md compares them on the Cầ
 
 Every answer is re-evaluated exactly; the frontier is solved in increasing budget, each start
 being the previous answer (feasible at a larger budget), so it never decreases.
+
+Speed: the pivotal draws, their margins and slopes do not depend on the budget, so one problem
+serves every budget (:meth:`_Problem.at`) with one cache of exact hits per allocation. The exact
+gain of one step of lever ``g`` counts the draws with ``m_d + STEP·B_dg ≥ 0``: a draw with
+``m_d + STEP·min_g B_dg ≥ 0`` counts for every lever and one with
+``m_d + STEP·max_g B_dg < 0`` for none, so only the few draws in between are compared lever by
+lever; the polish counts all pairwise moves ``a → b`` of one iteration in one ``(F, F)`` pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import optimize as sopt
 from scipy import special
 
-from simulator.allocation import OptimisationResult, draws_se, holdout, objective_draws, reestimate
+from simulator.allocation import OptimisationResult, draws_se, holdout, reestimate
 from simulator.engine import Engine, Uncertainties
 from simulator.errors import InputError
 from simulator.levers import reads
@@ -49,18 +56,37 @@ BANDWIDTHS = (0.3, 0.05)  # smoothing bandwidths, as shares of the sd of each in
 
 @dataclass(frozen=True)
 class _Problem:
-    """The objective restricted to the free levers, linear above BAU."""
+    """The objective restricted to the free levers, linear above BAU.
+
+    Everything but ``available`` is the same at every budget: :func:`_problem` builds it once per
+    response and :meth:`at` gives the problem at one budget.
+    """
 
     free: np.ndarray  # positions of the free levers in the full lever vector
     lo: np.ndarray  # BAU of the free levers
     cost_per_point: np.ndarray
     cost_exponent: np.ndarray
+    fixed_cost: float  # cost of the groups left as planned
     available: float  # budget left for the free levers
+    index_weights: dict[str, float]  # w_I
     weights: np.ndarray  # (I,) w_I times the share of draws kept
     constant: float  # Σ w_I P(draws hit whatever the free levers do)
     margin: list[np.ndarray]  # y_I − τ_I with free levers at BAU, on the pivotal draws
     slopes: list[np.ndarray]  # (pivotal draws, F)
+    step: list[np.ndarray]  # STEP · slopes: the margin one step of each lever adds
+    step_min: list[np.ndarray]  # (pivotal draws,) smallest and largest of ``step`` per draw
+    step_max: list[np.ndarray]
+    hits: Callable[[np.ndarray], dict[str, np.ndarray]]  # per-draw 1{y_I ≥ τ_I} on the exact response
     true: Callable[[np.ndarray], float]  # J on the exact response (attainment and score bounds)
+
+    def at(self, budget: float) -> _Problem:
+        """The problem at ``budget``; refused when the groups left as planned already cost more."""
+        if self.fixed_cost > budget + 1e-9:
+            raise InputError(
+                "budget",
+                f"{budget:g} is less than the {self.fixed_cost:.3g} the groups left as planned already cost",
+            )
+        return replace(self, available=budget - self.fixed_cost)
 
     def cost(self, d: np.ndarray) -> float:
         return float(np.sum(self.cost_per_point * (100.0 * np.maximum(d, 0.0)) ** self.cost_exponent))
@@ -91,53 +117,79 @@ class _Problem:
         return self.cost(d) <= self.available + 1e-9
 
 
-def _problem(
-    resp: Response, scenario: Scenario, weights: dict[str, float], budget: float, cache: dict | None = None
-) -> _Problem:
-    """The problem at one budget; ``cache`` shares exact objective values between budgets."""
-    cache = {} if cache is None else cache
+def _problem(resp: Response, scenario: Scenario, weights: dict[str, float]) -> _Problem:
+    """The budget-free part of the problem (``available`` is infinite: see :meth:`_Problem.at`).
+
+    Exact objective values and hits are cached per allocation, shared by every budget.
+    """
     groups = [g for p in scenario.indices.values() for g in p.groups]
     affects = set().union(*(reads(scenario, i) for i in weights))
     free = np.array([j for j, (i, _) in enumerate(resp.keys) if i in affects])
     fixed = np.setdiff1d(np.arange(len(resp.keys)), free)
-    fixed_cost = float(sum(groups[j].cost(resp.planned[j]) for j in fixed))
-    if fixed_cost > budget + 1e-9:
-        raise InputError(
-            "budget", f"{budget:g} is less than the {fixed_cost:.3g} the groups left as planned already cost"
-        )
     x = resp.planned.copy()
     x[free] = resp.bau[free]
     ids = list(weights)
+    thresholds = {i: resp.threshold(i) for i in ids}
+    cache: dict[bytes, dict[str, np.ndarray]] = {}
+    values: dict[bytes, float] = {}
 
-    def true(d: np.ndarray) -> float:
+    def hits(d: np.ndarray) -> dict[str, np.ndarray]:
         key = np.asarray(d, float).tobytes()
         if key not in cache:
             full = x.copy()
             full[free] = resp.bau[free] + d
-            cache[key] = float(sum(weights[i] * resp.p_both(full, i) for i in ids))
+            point = resp.at(full)
+            cache[key] = {i: point.score(i) >= thresholds[i] for i in ids}
         return cache[key]
 
+    def true(d: np.ndarray) -> float:
+        key = np.asarray(d, float).tobytes()
+        if key not in values:
+            h = hits(d)
+            values[key] = float(sum(weights[i] * float(h[i].mean()) for i in ids))
+        return values[key]
+
     constant, scale, margin, slopes = 0.0, [], [], []
+    point = resp.at(x)
     for i in ids:  # keep the pivotal draws: missed at BAU, met with every free lever at 100 %
-        m0 = resp.score(x, i) - resp.threshold(i)
+        m0 = point.score(i) - thresholds[i]
         b = resp.slopes(i)[:, free]
         pivotal = (m0 < 0) & (m0 + b @ (1.0 - resp.bau[free]) >= 0)
         constant += weights[i] * float(np.mean(m0 >= 0))
         scale.append(weights[i] * float(np.mean(pivotal)))
         margin.append(m0[pivotal])
         slopes.append(np.ascontiguousarray(b[pivotal]))
+    step = [s * STEP for s in slopes]
     return _Problem(
         free=free,
         lo=resp.bau[free],
         cost_per_point=np.array([groups[j].cost_per_point for j in free]),
         cost_exponent=np.array([groups[j].cost_exponent for j in free]),
-        available=budget - fixed_cost,
+        fixed_cost=float(sum(groups[j].cost(resp.planned[j]) for j in fixed)),
+        available=np.inf,
+        index_weights=dict(weights),
         weights=np.array(scale),
         constant=constant,
         margin=margin,
         slopes=slopes,
+        step=step,
+        step_min=[s.min(axis=1, initial=np.inf) for s in step],
+        step_max=[s.max(axis=1, initial=-np.inf) for s in step],
+        hits=hits,
         true=true,
     )
+
+
+def _crossings(m: np.ndarray, step: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``count_nonzero(step >= −m[:, None], axis=0)``: draws at or above their threshold after one
+    step of each lever, counted on the few draws where the levers disagree.
+
+    A draw whose smallest step already reaches ``−m`` counts for every lever, one whose largest
+    does not counts for none (the same products, so the same comparisons).
+    """
+    every = lo >= -m
+    some = ~every & (hi >= -m)
+    return np.count_nonzero(every) + np.count_nonzero(step[some] >= -m[some, None], axis=0)
 
 
 def _gains(p: _Problem, margins: list[np.ndarray]) -> np.ndarray:
@@ -146,8 +198,35 @@ def _gains(p: _Problem, margins: list[np.ndarray]) -> np.ndarray:
         p.constant
         + np.zeros(p.lo.size)
         + sum(
-            w / m.size * np.count_nonzero(s * STEP >= -m[:, None], axis=0)
-            for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
+            w / m.size * _crossings(m, s, lo, hi)
+            for w, m, s, lo, hi in zip(p.weights, margins, p.step, p.step_min, p.step_max, strict=True)
+            if m.size
+        )
+    )
+
+
+def _move_crossings(m: np.ndarray, step: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``(F, F)``: row ``a`` is :func:`_crossings` of the margins after one step less of lever ``a``."""
+    less = m[:, None] - step  # column a: the margins one step of lever a lower
+    every = lo[:, None] >= -less
+    rows, cols = np.nonzero(~every & (hi[:, None] >= -less))
+    f = step.shape[1]
+    hit = step[rows] >= -less[rows, cols][:, None]  # (pairs, F): draw `rows` crosses with a = `cols`, b
+    counts = np.bincount((cols[:, None] * f + np.arange(f))[hit], minlength=f * f).reshape(f, f)
+    return np.count_nonzero(every, axis=0)[:, None] + counts
+
+
+def _move_gains(p: _Problem, margins: list[np.ndarray]) -> np.ndarray:
+    """``(F, F)``: exact objective after one step less of lever ``a`` (row) and one more of ``b``.
+
+    Row ``a`` equals :func:`_gains` of the margins one step of ``a`` lower, all rows at once.
+    """
+    return (
+        p.constant
+        + np.zeros((p.lo.size, p.lo.size))
+        + sum(
+            w / m.size * _move_crossings(m, s, lo, hi)
+            for w, m, s, lo, hi in zip(p.weights, margins, p.step, p.step_min, p.step_max, strict=True)
             if m.size
         )
     )
@@ -204,16 +283,16 @@ def _polish(p: _Problem, d: np.ndarray, max_moves: int = 25) -> np.ndarray:
     for _ in range(max_moves):
         value, cost = p.exact(d), p.cost(d)
         best, move = value + 1e-12, None
+        moved = _move_gains(p, p.margins(d))
         for a in np.flatnonzero(d >= STEP - 1e-9):
             less = d.copy()
             less[a] -= STEP
             room = p.available - p.cost(less)
-            margins = [m - STEP * s[:, a] for m, s in zip(p.margins(d), p.slopes, strict=True)]
             ok = _step_cost(p, less) <= room + 1e-9
             ok[a] = False
             if not ok.any():
                 continue
-            gains = np.where(ok, _gains(p, margins), -np.inf)
+            gains = np.where(ok, moved[a], -np.inf)
             b = int(np.argmax(gains))
             if gains[b] > best:
                 best, move = float(gains[b]), (a, b)
@@ -333,16 +412,16 @@ def optimise(
     if response is not None:
         response.check_draws(unc)
     resp = response or Response.build(engine, unc, scenario)
-    cache: dict[bytes, float] = {}
-    p = _problem(resp, scenario, w, budget, cache)
+    core = _problem(resp, scenario, w)
+    p = core.at(budget)
     plan_d = np.maximum(resp.planned[p.free] - p.lo, 0.0)
     budgets = _frontier_budgets(scenario, budget, p, frontier_points)
-    rows, solutions = _frontier(resp, scenario, w, budgets, method, cache)
+    rows, solutions = _frontier(core, budgets, method)
     best = solutions[float(budget)]
     if p.feasible(plan_d):  # the plan itself is a start too: keep whichever answer is better
         alt = _solve(p, plan_d, method)
         best = alt if p.true(alt) > p.true(best) else best
-    more = _solve(_problem(resp, scenario, w, budget + 1.0, cache), best, method)
+    more = _solve(core.at(budget + 1.0), best, method)
 
     def levers(d: np.ndarray) -> np.ndarray:
         x = resp.planned.copy()
@@ -356,7 +435,7 @@ def optimise(
     opt_res = engine.run(unc, opt_scenario)
     hits_plan = sum(w[i] * plan_res.indices[i].hits["both"] for i in ids)
     hits_opt = sum(w[i] * opt_res.indices[i].hits["both"] for i in ids)
-    hits_more = objective_draws(resp, levers(more), w)
+    hits_more = _objective(p, p.hits(more))
     estimate = None
     if fresh and unc.seed is not None:
         estimate = reestimate(
@@ -387,7 +466,7 @@ def optimise(
         marginal_value=max(0.0, p.true(more) - p.true(best)),
         frontier=tuple(rows),
         se_plan={i: mc_se(plan_res.indices[i].p_both, unc.draws) for i in ids},
-        se_marginal=draws_se(hits_more - objective_draws(resp, full, w)),
+        se_marginal=draws_se(hits_more - _objective(p, p.hits(best))),
         fresh=estimate,
     )
 
@@ -409,39 +488,37 @@ def frontier(
     solve is kept only if its exact objective is at least the previous one: ``J*(B)`` is
     non-decreasing in ``B`` by construction.
     """
-    return _frontier(resp, scenario, _weights(scenario, weights), np.asarray(budgets, float), method)[0]
+    core = _problem(resp, scenario, _weights(scenario, weights))
+    return _frontier(core, np.asarray(budgets, float), method)[0]
 
 
 def _frontier(
-    resp: Response,
-    scenario: Scenario,
-    weights: dict[str, float],
-    budgets: np.ndarray,
-    method: str,
-    cache: dict | None = None,
+    core: _Problem, budgets: np.ndarray, method: str
 ) -> tuple[list[dict[str, float]], dict[float, np.ndarray]]:
-    cache = {} if cache is None else cache
     rows: list[dict[str, float]] = []
     solutions: dict[float, np.ndarray] = {}
     prev: np.ndarray | None = None
     prev_value = -np.inf
     for b in np.sort(budgets):
-        p = _problem(resp, scenario, weights, float(b), cache)
+        p = core.at(float(b))
         start = np.zeros_like(p.lo) if prev is None else prev
         d = _solve(p, start, method)
         if p.true(d) < prev_value:
             d = start
         prev, prev_value = d, p.true(d)
         solutions[float(b)] = d
-        full = resp.planned.copy()
-        full[p.free] = p.lo + d
-        hits = {i: resp.score(full, i) >= resp.threshold(i) for i in weights}
+        hits = p.hits(d)
         row = {
             "budget": float(b),
             "p_both": prev_value,
-            "se": draws_se(sum(w * hits[i] for i, w in weights.items())),
+            "se": draws_se(_objective(p, hits)),
             "cost": float(b - p.available + p.cost(d)),
         }
-        row |= {f"p_both_{i}": float(hits[i].mean()) for i in weights}
+        row |= {f"p_both_{i}": float(h.mean()) for i, h in hits.items()}
         rows.append(row)
     return rows, solutions
+
+
+def _objective(p: _Problem, hits: dict[str, np.ndarray]) -> np.ndarray:
+    """``Σ_I w_I 1{y_I ≥ τ_I}`` per draw (:func:`~simulator.allocation.objective_draws`)."""
+    return sum(w * hits[i] for i, w in p.index_weights.items())

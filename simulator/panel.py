@@ -10,7 +10,7 @@ past (:func:`simulator.field.level_forecast`). The equations and assumptions are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -108,6 +108,11 @@ class PanelSpec:
             raise InputError(
                 "dimension_models", "dimension-level models take no unit mean (unit_mean='none')"
             )
+
+    @property
+    def options(self) -> dict[str, object]:
+        """The options set away from their defaults, ``{name: value}`` (empty for ``PanelSpec()``)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) != f.default}
 
     @property
     def label(self) -> str:

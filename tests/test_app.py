@@ -5,25 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_support import APP, open_app
 
 from app import share
 from app.text import plain
 from simulator.library import PlanLibrary
 from simulator.scenario import load_scenario
 
-st_testing = pytest.importorskip("streamlit.testing.v1")
-
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 PLAN_NAME = "Kế hoạch cải thiện PAR INDEX, SIPAS, PAPI năm 2021 — TP. Cần Thơ"
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", "4000")
-    at = st_testing.AppTest.from_file(APP, default_timeout=60)
-    at.query_params["plan"] = "can_tho_2021"  # these tests were written on the 2021 plan
-    return at.run()
+    return open_app(tmp_path, monkeypatch, 4000, "can_tho_2021", timeout=60)  # tests written on the 2021 plan
 
 
 def _metric(at, start: str):
@@ -81,7 +75,9 @@ def test_save_and_compare_two_plans(app, tmp_path):
     assert not at.warning
     table = at.dataframe[0].value
     assert len(table) == 3  # the current plan and the two saved ones
-    labels = {e.name: f"{e.name} (Cần Thơ 2021) · lưu {e.modified.astimezone():%d/%m/%Y %H:%M:%S}" for e in saved}
+    labels = {
+        e.name: f"{e.name} (Cần Thơ 2021) · lưu {e.modified.astimezone():%d/%m/%Y %H:%M:%S}" for e in saved
+    }
     assert set(table.index[1:]) == set(labels.values())
     same = table.loc[labels["Phương án B"]].iloc[2] == table.iloc[0].iloc[2]
     assert same  # same levels, same draws: same figure
@@ -122,18 +118,8 @@ def test_results_table_merges_into_history(app):
 
 
 def test_link_reopens_levels_targets_and_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path))
-    at = st_testing.AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(
-        {
-            "plan": "can_tho_2021",
-            "lv": "papi.g2_transparency:30",
-            "tg": "papi:44:25",
-            "draws": "3000",
-            "seed": "5",
-        }
-    )
-    at.run()
+    link = {"lv": "papi.g2_transparency:30", "tg": "papi:44:25", "draws": "3000", "seed": "5"}
+    at = open_app(tmp_path, monkeypatch, None, "can_tho_2021", params=link, timeout=60)
     assert not at.exception
     at = _open_tab(at, "PAPI")
     assert at.slider[1].value == 30

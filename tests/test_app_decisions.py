@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from app_support import open_app
 
 from app.decisions_tab import NBSP, SOBOL_BOOT, SOBOL_DRAWS, default_q
 from app.i18n import tr
@@ -21,10 +22,8 @@ from simulator.optimize import optimise
 from simulator.scenario import load_scenario
 
 st = pytest.importorskip("streamlit")
-st_testing = pytest.importorskip("streamlit.testing.v1")
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app" / "streamlit_app.py")
 DRAWS, SEED = 4000, 2021
 MAIN = {"vi": "Quyết định", "en": "Decisions"}
 
@@ -40,14 +39,8 @@ def library():
 
 @pytest.fixture
 def session(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", str(DRAWS))
-
     def open_tab(lang: str, sub: str):
-        at = st_testing.AppTest.from_file(APP, default_timeout=180)
-        at.query_params["plan"] = "can_tho_2021"
-        at.query_params["lang"] = lang
-        at.run()
+        at = open_app(tmp_path, monkeypatch, DRAWS, "can_tho_2021", params={"lang": lang}, timeout=180)
         at.session_state["tab"] = MAIN[lang]
         at.session_state["dec_tab"] = tr(sub, lang)
         at.run()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from app_support import open_app
 
 from app.text import plain
 from simulator.engine import Engine
@@ -19,19 +20,14 @@ from simulator.rank_width import league_rank_width
 from simulator.scenario import load_scenario, parse_scenario
 from simulator.standings import field_standings
 
-st_testing = pytest.importorskip("streamlit.testing.v1")
-
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app" / "streamlit_app.py")
 PLAN_2026 = ROOT / "scenarios" / "can_tho_2026.toml"
 DRAWS, SEED = 4000, 2021
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", str(DRAWS))
-    return st_testing.AppTest.from_file(APP, default_timeout=180).run()
+    return open_app(tmp_path, monkeypatch, DRAWS, timeout=180)
 
 
 def _tab(at, label: str):
@@ -93,8 +89,12 @@ def test_outside_view_renders_the_library_view_on_the_same_draws(app):
 
 def test_flag_is_a_warning_with_the_library_text(app):
     head, papi = PLAN_2026.read_text(encoding="utf-8").split("[indices.papi]")
-    text = head + "[indices.papi]" + papi.replace(
-        'effectiveness = "calibrated"', "effectiveness = { mean = 0.99, concentration = 8.0 }", 1
+    text = (
+        head
+        + "[indices.papi]"
+        + papi.replace(
+            'effectiveness = "calibrated"', "effectiveness = { mean = 0.99, concentration = 8.0 }", 1
+        )
     )
     scenario = parse_scenario(text.encode(), "bold.toml")
     scenario = scenario.with_levels({"papi": {g.id: 1.0 for g in scenario.indices["papi"].groups}})
@@ -178,7 +178,10 @@ def test_outside_view_follows_the_levers_and_targets_stay_as_written(app):
     v = _views(plan.with_levels({"papi": levels}))["papi"]
     after = _metric(at, "Mức tăng kế hoạch giả định")
     assert after != before
-    assert after == f"+{number(v.gain_mean, 2, 'vi')} ± {number(v.gain_mc_se, 3 if v.gain_mc_se < 0.005 else 2, 'vi')} điểm"
+    assert (
+        after
+        == f"+{number(v.gain_mean, 2, 'vi')} ± {number(v.gain_mc_se, 3 if v.gain_mc_se < 0.005 else 2, 'vi')} điểm"
+    )
     kind = "Mục tiêu theo kế hoạch: ra khỏi nhóm 10 cuối (điểm ≥ 45, hạng ≤ 24)"
     assert kind in [c.value for c in at.caption]  # a lever's move keeps the plan's relative target
     at.number_input(key="w:tr:papi").set_value(20).run()

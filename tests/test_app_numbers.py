@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from app_support import open_app
 
 from app.numbers import NumberError, parse_number, typed
-
-st_testing = pytest.importorskip("streamlit.testing.v1")
-
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 
 
 @pytest.mark.parametrize(
@@ -51,11 +46,7 @@ def test_typed_round_trips():
 
 @pytest.fixture
 def par_tab(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", "3000")
-    at = st_testing.AppTest.from_file(APP, default_timeout=120)
-    at.query_params["plan"] = "can_tho_2021"  # these tests were written on the 2021 plan
-    at = at.run()
+    at = open_app(tmp_path, monkeypatch, 3000, "can_tho_2021")  # these tests were written on the 2021 plan
     at.session_state["tab"] = "PAR INDEX"
     return at.run()
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from app_support import open_app
 
 from simulator.engine import Engine
 from simulator.history import load_history, read_results_table
@@ -18,10 +19,8 @@ from simulator.labels import percent
 from simulator.scenario import load_scenario
 
 st = pytest.importorskip("streamlit")
-st_testing = pytest.importorskip("streamlit.testing.v1")
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app" / "streamlit_app.py")
 DRAWS, SEED = 4000, 2021
 # Cần Thơ's 2020 PAR INDEX as a (made-up, test-only) uploaded table: it moves PAR P(both) from ~20 % to ~74 %
 TABLE = "tỉnh,năm,điểm,xếp hạng\nCần Thơ,2020,92.5,2\n".encode()
@@ -29,15 +28,11 @@ TABLE = "tỉnh,năm,điểm,xếp hạng\nCần Thơ,2020,92.5,2\n".encode()
 
 @pytest.fixture
 def fresh(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", str(DRAWS))
     st.cache_data.clear()
     st.cache_resource.clear()
 
     def session():
-        at = st_testing.AppTest.from_file(APP, default_timeout=120)
-        at.query_params["plan"] = "can_tho_2021"  # these tests were written on the 2021 plan
-        return at.run()
+        return open_app(tmp_path, monkeypatch, DRAWS, "can_tho_2021")  # tests written on the 2021 plan
 
     return session
 

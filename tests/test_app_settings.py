@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from app_support import open_app
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
 from app import share
 from app.text import plain
 
-st_testing = pytest.importorskip("streamlit.testing.v1")
-
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
-
 
 @pytest.fixture
 def new_session(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", "4000")
-
     def make(params: dict[str, str] | None = None):
-        at = st_testing.AppTest.from_file(APP, default_timeout=120)
-        at.query_params.update({"plan": "can_tho_2021", **(params or {})})  # written on the 2021 plan
-        return at.run()
+        return open_app(
+            tmp_path, monkeypatch, 4000, "can_tho_2021", params=params
+        )  # written on the 2021 plan
 
     return make
 

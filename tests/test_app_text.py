@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from app_support import open_app
 
 from app.text import plain
 from simulator.engine import Engine
@@ -13,10 +14,7 @@ from simulator.labels import prob_with_error
 from simulator.library import PlanLibrary
 from simulator.scenario import parse_scenario
 
-st_testing = pytest.importorskip("streamlit.testing.v1")
-
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app" / "streamlit_app.py")
 PLAN = (ROOT / "tests" / "data" / "can_tho_2021_v1.toml").read_text(encoding="utf-8")  # levels as fractions
 IMAGE = "![x](http://127.0.0.1:9/pixel.png)"
 HOSTILE = f"{IMAGE} **đậm** :red[đỏ] $x$ <img src=http://127.0.0.1:9/a.png>"
@@ -25,11 +23,7 @@ RAW = ("![x](", "**đậm**", ":red[", "$x$", "](http")
 
 @pytest.fixture
 def session(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
-    monkeypatch.setenv("APP_DEFAULT_DRAWS", "4000")
-    at = st_testing.AppTest.from_file(APP, default_timeout=120)
-    at.query_params["plan"] = "can_tho_2021"  # these tests were written on the 2021 plan
-    return at.run()
+    return open_app(tmp_path, monkeypatch, 4000, "can_tho_2021")  # these tests were written on the 2021 plan
 
 
 def _upload(at, name: str, text: str):
@@ -86,10 +80,7 @@ def test_a_level_off_the_slider_grid_is_not_rounded(session):
 
 
 def test_a_link_carries_a_half_point_level_exactly(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path))
-    at = st_testing.AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({"plan": "can_tho_2021", "lv": "papi.g2_transparency:30.5"})
-    at.run()
+    at = open_app(tmp_path, monkeypatch, None, "can_tho_2021", params={"lv": "papi.g2_transparency:30.5"})
     assert at.session_state["levels"]["papi"]["g2_transparency"] == 0.305
 
 

@@ -12,7 +12,7 @@ from simulator.allocation import HOLDOUT_STREAM, holdout
 from simulator.analysis import tornado
 from simulator.engine import Engine
 from simulator.errors import InputError
-from simulator.optimize import frontier, optimise
+from simulator.optimize import STEP, _gains, _move_gains, _problem, frontier, optimise
 from simulator.response import Response
 from simulator.scenario import Scenario
 
@@ -57,6 +57,29 @@ def test_known_allocation(two_groups: tuple[Scenario, Engine, float], method: st
     assert res.allocation["papi"]["a"] == pytest.approx(0.7, abs=1e-6)
     assert res.allocation["papi"]["b"] == pytest.approx(0.3, abs=1e-6)
     assert res.cost <= 4.0 + 1e-9 and res.gain == 1.0
+
+
+@pytest.mark.parametrize("method", ["greedy", "surrogate"])
+def test_known_allocation_when_the_best_group_reaches_100_percent(plan: Scenario, method: str) -> None:
+    """A buys the most score per unit of money, then B, then C; the target needs A at 100 % (7.0)
+    and B at 50 % (6.0): the budget of 13 buys exactly that, and C stays at BAU."""
+    y0, a0 = papi_point(plan)
+    sa, sb, sc = slope(a0[0], 0.8), slope(a0[1], 0.8), slope(a0[2], 0.8)
+    assert sa / 0.1 > sb / 0.3 > sc / 1.0
+    groups = [
+        {"id": gid, "planned": 0.3, "bau": 0.3, "weights": {dim: 0.8}, "cost_per_point": cost}
+        for gid, dim, cost in (
+            ("a", "d1_participation", 0.1),
+            ("b", "d2_transparency", 0.3),
+            ("c", "d3_accountability", 1.0),
+        )
+    ]
+    scen = one_index(plan, groups, target_score=y0 + sa * 0.7 + sb * 0.2)
+    engine = Engine.from_scenario(scen)
+    res = optimise(engine, engine.point_uncertainties(), scen, budget=13.0, method=method, frontier_points=3)
+    assert res.p_both_optimised["papi"] == 1.0 and res.p_both_plan["papi"] == 0.0
+    assert res.allocation["papi"] == pytest.approx({"a": 1.0, "b": 0.5, "c": 0.3}, abs=1e-6)
+    assert res.cost == pytest.approx(13.0)
 
 
 def test_budget_short_of_the_target(two_groups: tuple[Scenario, Engine, float]) -> None:
@@ -182,3 +205,74 @@ def test_errors_of_the_frontier_and_the_marginal_value(engine: Engine, plan: Sce
     assert res.se_plan == {i: pytest.approx(np.sqrt(p * (1 - p) / 1000)) for i, p in res.p_both_plan.items()}
     keys = {"fresh", "se_plan", "se_marginal"}
     assert keys <= set(res.to_dict()) and "se_gain" in res.to_dict()["fresh"]
+
+
+def test_step_counts_equal_the_brute_force_count(engine: Engine, plan: Scenario) -> None:
+    """The one-step gains counted on the draws where levers disagree equal a count over every draw."""
+    unc = engine.uncertainties(1500, 3)
+    p = _problem(Response.build(engine, unc, plan), plan, {i: 1.0 / 3 for i in plan.indices}).at(54.0)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        d = np.round(rng.uniform(0, 1.0 - p.lo), 2)
+        margins = p.margins(d)
+        brute = p.constant + sum(
+            w / m.size * np.count_nonzero(s * STEP >= -m[:, None], axis=0)
+            for w, m, s in zip(p.weights, margins, p.slopes, strict=True)
+        )
+        assert np.array_equal(_gains(p, margins), brute)
+        moved = _move_gains(p, margins)
+        for a in range(p.lo.size):
+            less = [m - STEP * s[:, a] for m, s in zip(margins, p.slopes, strict=True)]
+            assert np.array_equal(moved[a], _gains(p, less))
+            assert np.array_equal(
+                moved[a],
+                p.constant
+                + sum(
+                    w / m.size * np.count_nonzero(s * STEP >= -m[:, None], axis=0)
+                    for w, m, s in zip(p.weights, less, p.slopes, strict=True)
+                ),
+            )
+    assert all(m.size for m in p.margin)  # the check above ran on pivotal draws of every index
+
+
+def test_problem_at_budget_refuses_less_than_the_fixed_groups(engine: Engine, plan: Scenario) -> None:
+    core = _problem(Response.build(engine, engine.uncertainties(300, 2), plan), plan, {"papi": 1.0})
+    assert core.fixed_cost == pytest.approx(plan.cost() - plan.indices["papi"].cost())
+    assert core.at(54.0).available == pytest.approx(54.0 - core.fixed_cost)
+    with pytest.raises(InputError, match="already cost"):
+        core.at(core.fixed_cost - 1.0)
+
+
+def test_golden_answer_on_the_shipped_plan(engine: Engine, plan: Scenario) -> None:
+    """The Cần Thơ 2021 answer at 3,000 draws, seed 0, as the optimiser before the vectorised counts
+    (commit 9cdbc65) gave it: the faster search changes no answer. Regenerate with
+    ``optimise(engine, engine.uncertainties(3000, 0), plan, frontier_points=5, fresh_draws=2000)``.
+    """
+    res = optimise(engine, engine.uncertainties(3000, 0), plan, frontier_points=5, fresh_draws=2000)
+    changed = {
+        "par_index": {
+            "g1_direction": 1.0,
+            "g2_legal": 0.97,
+            "g3_procedures": 0.91,
+            "g4_apparatus": 0.98,
+            "g5_civil_servants": 0.92,
+            "g6_finance": 0.86,
+            "g7_modernisation": 0.79,
+            "g8_impact": 0.76,
+        },
+        "sipas": {g.id: 1.0 for g in plan.indices["sipas"].groups} | {"g6_online": 0.95},
+        "papi": {g.id: 1.0 for g in plan.indices["papi"].groups}
+        | {
+            "g4_corruption_control": 0.77,
+            "g5_admin_procedures": 0.88,
+            "g6_public_services": 0.7,
+            "g7_environment": 0.92,
+        },
+    }
+    assert res.allocation == changed
+    assert res.objective_plan == pytest.approx(0.31555555555555553, abs=1e-12)
+    assert res.objective_optimised == pytest.approx(0.35522222222222216, abs=1e-12)
+    assert res.marginal_value == pytest.approx(0.0013333333333332975, abs=1e-12)
+    assert res.fresh.objective_optimised == pytest.approx(0.36416666666666664, abs=1e-12)
+    frontier_values = [0.151333, 0.248444, 0.326, 0.355222, 0.368889, 0.408]
+    assert [r["p_both"] for r in res.frontier] == pytest.approx(frontier_values, abs=1e-6)
