@@ -164,6 +164,15 @@ TEXT: dict[str, dict[str, str]] = {
     "def.assumed_by_file": {"vi": "Giả định theo tệp định nghĩa: {source}", "en": "{source}"},
     "def.applies_to": {"vi": "Áp dụng cho", "en": "Applies to"},
     "def.within": {"vi": "ở", "en": "in"},
+    # why the panel model's level reversion is what it is (simulator.panel, an assumption note)
+    "panel.reversion_kept": {
+        "vi": "chọn theo kiểm định 2013-2020, giữ lại theo kiểm định 2013-2022, nên nằm trong mẫu",
+        "en": "chosen on the 2013-2020 backtest, kept on the 2013-2022 one, so in-sample there",
+    },
+    "panel.reversion_candidate": {
+        "vi": "một phương án thử của vòng 2, không được chọn",
+        "en": "a round-2 candidate, not chosen",
+    },
     # the rank range's width (simulator.rank_width)
     "rank_width.message": {
         "vi": "Khoảng xếp hạng hiện rộng khoảng {x} trên {n} bậc (đoán ngẫu nhiên: {u}). Nạp bảng kết quả "

@@ -31,6 +31,7 @@ from simulator.field import (
     spread_logsd,
 )
 from simulator.history import PAPI_DIMENSIONS, History
+from simulator.labels import t
 
 PANEL_COVERAGE = 0.8
 # Assumption (explained in docs/forecast.md):
@@ -214,14 +215,8 @@ def fit_panel(past: History, year: int, spec: PanelSpec | None = None) -> dict:
         past.index_id, last, steps, year, drift=False, reversion=kappa, scale_factor=factor
     )
     spread = s[-1] * np.sqrt(dimensions(past.index_id, year) / dimensions(past.index_id, years[-1]))
-    why = (
-        (
-            "chọn theo kiểm định 2013-2020, giữ lại theo kiểm định 2013-2022, nên nằm trong mẫu",
-            "chosen on the 2013-2020 backtest, kept on the 2013-2022 one, so in-sample there",
-        )
-        if kappa == LEVEL_REVERSION
-        else ("một phương án thử của vòng 2, không được chọn", "a round-2 candidate, not chosen")
-    )
+    key = "panel.reversion_kept" if kappa == LEVEL_REVERSION else "panel.reversion_candidate"
+    why = (t(key, "vi"), t(key, "en"))
     notes = [
         *prior_notes(past.index_id),
         note(
