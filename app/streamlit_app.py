@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app import altair_speed, fields, share, state  # noqa: E402
+from app import fields, share, state  # noqa: E402
 from app.i18n import tr  # noqa: E402
 from app.panels import compare_tab, export_tab, sidebar  # noqa: E402
 from app.text import plain  # noqa: E402
@@ -34,7 +34,6 @@ TAB_KEYS = (
 )
 INDEX_TABS = {"par_index": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI"}
 
-altair_speed.install()
 st.set_page_config(page_title="PAR INDEX · SIPAS · PAPI", page_icon="📊", layout="wide")
 ss = st.session_state
 

@@ -11,10 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
-from altair.utils import schemapi
 from app_support import open_app
 
-from app import altair_speed, state
+from app import state
 from app.i18n import tr
 
 st_testing = pytest.importorskip("streamlit.testing.v1")
@@ -26,22 +25,6 @@ APP = str(ROOT / "app" / "streamlit_app.py")
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     return open_app(tmp_path, monkeypatch, 4000)
-
-
-def test_reused_table_is_built_once(monkeypatch):
-    calls = []
-
-    def counting(self, classes, /):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        self.class_dict = {}
-
-    monkeypatch.setattr(altair_speed, "_ORIGINAL", counting)
-    monkeypatch.setattr(altair_speed, "_TABLES", {})
-    monkeypatch.setattr(schemapi._FromDict, "__init__", altair_speed._reusing_init)
-    for _ in range(3):
-        schemapi._FromDict((int, str))
-    schemapi._FromDict((int,))
-    assert calls == [1, 1]
 
 
 def test_the_open_tab_is_a_fragment_and_writes_the_link():
