@@ -76,12 +76,12 @@ def o(field: str, **more: Any) -> Spec:
     return {"field": field, "type": "ordinal", **more}
 
 
-def finish(spec: Spec, lang: str, big: bool, height: int) -> Spec:
-    """The app's look: height (taller on the projector), number locale, type sizes, colours."""
+def finish(spec: Spec, lang: str, big: bool, height: int | Spec) -> Spec:
+    """The app's look: height (pixels, taller on the projector, or a step), number locale, type, colours."""
     size = 16 if big else 13
     return {
         **spec,
-        "height": height + (60 if big else 0),
+        "height": height + (60 if big else 0) if isinstance(height, int) else height,
         "config": {
             "locale": {"number": _VI_LOCALE if lang == "vi" else _EN_LOCALE},
             "axis": {
@@ -322,3 +322,69 @@ def predecessors_chart(frame: pd.DataFrame, lang: str, big: bool = False) -> Spe
         },
     }
     return finish(spec, lang, big, 220)
+
+
+def tornado_chart(bars: list[dict[str, Any]], sides: list[str], lang: str) -> Spec:
+    """Each group's change of P(both) (points) when moved down and up, with ± one paired error."""
+    y = n("group", sort=list(dict.fromkeys(b["group"] for b in bars)), title=None, axis={"labelLimit": 520})
+    chart = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": y,
+            "x": q("delta", title=tr("dec_delta_p", lang)),
+            "color": n("side", title=None, sort=sides),
+            "tooltip": [n("group"), n("side"), q("delta", format=".2f")],
+        },
+    }
+    whiskers = {
+        "mark": {"type": "rule", "color": "black"},
+        "encoding": {"y": y, "x": q("lo"), "x2": {"field": "hi"}},
+    }
+    return finish({"data": inline(bars), "layer": [chart, whiskers]}, lang, False, {"step": 24})
+
+
+def frontier_chart(rows: list[dict[str, Any]], budget: float, currency: str, lang: str) -> Spec:
+    """The optimum's objective by budget with ± one Monte Carlo error, and the plan's budget."""
+    frame = pd.DataFrame(rows)
+    frame["lo"] = frame["p_both"] - frame["se"].fillna(0.0)
+    frame["hi"] = frame["p_both"] + frame["se"].fillna(0.0)
+    x = q("budget", title=f"{tr('dec_budget', lang)} ({currency})")
+    band = {
+        "data": inline(frame),
+        "mark": {"type": "area", "opacity": 0.25},
+        "encoding": {"x": x, "y": q("lo"), "y2": {"field": "hi"}},
+    }
+    line = {
+        "data": band["data"],
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": x,
+            "y": q("p_both", title=tr("dec_objective", lang), axis={"format": "%"}),
+            "tooltip": [q("budget", format=".1f"), q("p_both", format=".1%")],
+        },
+    }
+    rule = {
+        "data": {"values": [{"budget": budget}]},
+        "mark": {"type": "rule", "strokeDash": [4, 4]},
+        "encoding": {"x": q("budget")},
+    }
+    return finish({"layer": [band, line, rule]}, lang, False, 300)
+
+
+def sobol_chart(bars: pd.DataFrame, order: list[str], lang: str) -> Spec:
+    """First-order and total Sobol indices of each source (``kind`` side by side) with their intervals."""
+    y = n("source", sort=order, title=None, axis={"labelLimit": 520})
+    chart = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": y,
+            "yOffset": n("kind"),
+            "x": q("value", title=tr("dec_share", lang), scale={"domain": [0, 1.05]}),
+            "color": n("kind", title=None),
+        },
+    }
+    ci = {
+        "mark": {"type": "rule", "color": "black"},
+        "encoding": {"y": y, "yOffset": n("kind"), "x": q("lo"), "x2": {"field": "hi"}},
+    }
+    return finish({"data": inline(bars), "layer": [chart, ci]}, lang, False, 36 * len(order))

@@ -108,75 +108,6 @@ def _name(row: dict, lang: str) -> str:
     return row["name_vi"] if lang == "vi" else row["name_en"]
 
 
-def tornado_chart(bars: list[dict[str, Any]], sides: list[str], lang: str) -> charts.Spec:
-    """Each group's change of P(both) (points) when moved down and up, with ± one paired error."""
-    y = charts.n(
-        "group", sort=list(dict.fromkeys(b["group"] for b in bars)), title=None, axis={"labelLimit": 520}
-    )
-    chart = {
-        "mark": {"type": "bar"},
-        "encoding": {
-            "y": y,
-            "x": charts.q("delta", title=tr("dec_delta_p", lang)),
-            "color": charts.n("side", title=None, sort=sides),
-            "tooltip": [charts.n("group"), charts.n("side"), charts.q("delta", format=".2f")],
-        },
-    }
-    whiskers = {
-        "mark": {"type": "rule", "color": "black"},
-        "encoding": {"y": y, "x": charts.q("lo"), "x2": {"field": "hi"}},
-    }
-    spec = charts.finish({"data": charts.inline(bars), "layer": [chart, whiskers]}, lang, False, 0)
-    return {**spec, "height": {"step": 24}}
-
-
-def frontier_chart(rows: list[dict[str, Any]], budget: float, currency: str, lang: str) -> charts.Spec:
-    """The optimum's objective by budget with ± one Monte Carlo error, and the plan's budget."""
-    frame = pd.DataFrame(rows)
-    frame["lo"] = frame["p_both"] - frame["se"].fillna(0.0)
-    frame["hi"] = frame["p_both"] + frame["se"].fillna(0.0)
-    x = charts.q("budget", title=f"{tr('dec_budget', lang)} ({currency})")
-    band = {
-        "data": charts.inline(frame),
-        "mark": {"type": "area", "opacity": 0.25},
-        "encoding": {"x": x, "y": charts.q("lo"), "y2": {"field": "hi"}},
-    }
-    line = {
-        "data": band["data"],
-        "mark": {"type": "line", "point": True},
-        "encoding": {
-            "x": x,
-            "y": charts.q("p_both", title=tr("dec_objective", lang), axis={"format": "%"}),
-            "tooltip": [charts.q("budget", format=".1f"), charts.q("p_both", format=".1%")],
-        },
-    }
-    rule = {
-        "data": {"values": [{"budget": budget}]},
-        "mark": {"type": "rule", "strokeDash": [4, 4]},
-        "encoding": {"x": charts.q("budget")},
-    }
-    return charts.finish({"layer": [band, line, rule]}, lang, False, 300)
-
-
-def sobol_chart(bars: pd.DataFrame, order: list[str], lang: str) -> charts.Spec:
-    """First-order and total Sobol indices of each source (``kind`` side by side) with their intervals."""
-    y = charts.n("source", sort=order, title=None, axis={"labelLimit": 520})
-    chart = {
-        "mark": {"type": "bar"},
-        "encoding": {
-            "y": y,
-            "yOffset": charts.n("kind"),
-            "x": charts.q("value", title=tr("dec_share", lang), scale={"domain": [0, 1.05]}),
-            "color": charts.n("kind", title=None),
-        },
-    }
-    ci = {
-        "mark": {"type": "rule", "color": "black"},
-        "encoding": {"y": y, "yOffset": charts.n("kind"), "x": charts.q("lo"), "x2": {"field": "hi"}},
-    }
-    return charts.finish({"data": charts.inline(bars), "layer": [chart, ci]}, lang, False, 36 * len(order))
-
-
 def render(ev: Evaluation, lang: str) -> None:
     """Draw the Decisions tab for the evaluated plan on its own draws (``ev.unc``)."""
     st.caption(tr("dec_mc_note", lang, draws=number(ev.unc.draws, 0, lang)))
@@ -232,7 +163,7 @@ def _render_tornado(ev: Evaluation, lang: str, plan_toml: str) -> None:
                 f"{number(100 * r['swing_p_both'], 1, lang)} ± {number(100 * r['se_swing_p_both'], 1, lang)}"
             )
             rows.append({tr("dec_group", lang): plain(label), **cells, tr("dec_swing", lang): swing})
-        charts.show(tornado_chart(bars, [down, up], lang))
+        charts.show(charts.tornado_chart(bars, [down, up], lang))
         st.table(pd.DataFrame(rows), hide_index=True)
         b = item["brackets"]
         st.caption(
@@ -470,7 +401,7 @@ def _allocation_table(opt: dict, scenario: Scenario, lang: str) -> None:
 def _frontier_chart(rows: list[dict[str, Any]], budget: float, currency: str, lang: str) -> None:
     st.markdown(f"**{tr('dec_frontier', lang)}**")
     st.caption(tr("dec_frontier_help", lang))
-    charts.show(frontier_chart(rows, budget, currency, lang))
+    charts.show(charts.frontier_chart(rows, budget, currency, lang))
 
 
 # ---- Sobol indices ---------------------------------------------------------------------------
@@ -522,4 +453,4 @@ def _render_sobol(ev: Evaluation, lang: str, plan_toml: str) -> None:
             ]
         )
         order = list(part["source"].map(names))
-        charts.show(sobol_chart(bars, order, lang))
+        charts.show(charts.sobol_chart(bars, order, lang))

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app import charts, decisions_tab, field_tab, outside_panel, state
+from app import charts, field_tab, outside_panel, state
 from app.i18n import tr
 from simulator import report
 from simulator.history import load_history
@@ -149,9 +149,9 @@ def all_specs(ev: state.Evaluation, s, lang: str, big: bool) -> dict[str, dict]:
     out["heatmap"] = field_tab.heatmap(s, lang, "Cần Thơ", big)
     out["heatmap_no_focal"] = field_tab.heatmap(s, lang, None, big)
     sides = [tr("dec_down", lang, step=10), tr("dec_up", lang, step=10)]
-    out["tornado"] = decisions_tab.tornado_chart(_tornado_bars(sides), sides, lang)
-    out["frontier"] = decisions_tab.frontier_chart(_frontier_rows(), 10.0, "tỷ đồng", lang)
-    out["sobol"] = decisions_tab.sobol_chart(*_sobol_bars(lang), lang)
+    out["tornado"] = charts.tornado_chart(_tornado_bars(sides), sides, lang)
+    out["frontier"] = charts.frontier_chart(_frontier_rows(), 10.0, "tỷ đồng", lang)
+    out["sobol"] = charts.sobol_chart(*_sobol_bars(lang), lang)
     return out
 
 
