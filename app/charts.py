@@ -42,8 +42,32 @@ _EN_LOCALE = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": [""
 
 
 def show(spec: Spec) -> None:
-    """Draw a spec across its column, in Streamlit's chart theme."""
-    st.vega_lite_chart(spec=spec, width="stretch")
+    """Draw a spec across its column, in Streamlit's chart theme.
+
+    The views' inline data travel as named datasets (``d0``, ``d1``, … in layer order), so the spec
+    itself stays the same when a lever's move changes only the data: the browser then swaps the
+    data in the chart it has instead of compiling and drawing a new one.
+    """
+    st.vega_lite_chart(spec=named_data(spec), width="stretch")
+
+
+def named_data(spec: Spec) -> Spec:
+    """``spec`` with each view's ``{"values": …}`` moved to top-level ``datasets`` under a fixed name."""
+    datasets: dict[str, list[dict[str, Any]]] = {}
+    names: dict[int, str] = {}
+
+    def name(view: Spec) -> Spec:
+        data = view.get("data")
+        if not data or "values" not in data:
+            return view
+        key = names.setdefault(id(data), f"d{len(names)}")
+        datasets[key] = data["values"]
+        return {**view, "data": {"name": key}}
+
+    out = {**name(spec)}  # a new dict: the caller's spec is left as it was
+    if "layer" in out:
+        out["layer"] = [name(layer) for layer in out["layer"]]
+    return {**out, "datasets": datasets}
 
 
 def records(rows: pd.DataFrame | list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -388,3 +388,34 @@ def test_the_app_draws_charts_without_altair():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_shown_specs_carry_their_data_as_named_datasets_and_stay_the_same_across_a_move(evaluation):
+    """A lever's move changes only the datasets: the browser swaps the data in place, no new chart."""
+    r, b = evaluation.result.indices["papi"], evaluation.bau.indices["papi"]
+    past = evaluation.histories["papi"].unit_series(evaluation.scenario.province)
+    fan = report.fan_frame(past, evaluation.scenario.year, r, b)
+    spec = charts.fan_chart(fan, "score", r.target_score, r.n_units, "vi")
+    before = json.dumps(spec, sort_keys=True)
+    shown = charts.named_data(spec)
+    assert json.dumps(spec, sort_keys=True) == before  # the builder's spec is left as it was
+    assert [layer["data"] for layer in shown["layer"]] == [
+        {"name": "d0"},
+        {"name": "d0"},
+        {"name": "d1"},
+        {"name": "d2"},
+    ]
+    assert shown["datasets"] == {
+        "d0": spec["layer"][0]["data"]["values"],  # the band and its median line share one dataset
+        "d1": spec["layer"][2]["data"]["values"],
+        "d2": [{"t": r.target_score}],
+    }
+    moved = charts.fan_chart(fan.assign(mid=fan["mid"] + 1.0), "score", r.target_score, r.n_units, "vi")
+    assert moved != spec
+    strip = {k: v for k, v in charts.named_data(moved).items() if k != "datasets"}
+    assert strip == {k: v for k, v in shown.items() if k != "datasets"}
+    bars = charts.components_chart(
+        report.components_frame(r, evaluation.scenario.indices["papi"], "vi"), "vi"
+    )
+    named = charts.named_data(bars)
+    assert named["data"] == {"name": "d0"} and named["datasets"]["d0"] == bars["data"]["values"]
