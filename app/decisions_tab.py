@@ -17,13 +17,11 @@ import json
 import math
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import fields
-from app.charts import finish
+from app import charts, fields
 from app.i18n import tr
 from app.numbers import typed
 from app.state import CACHE_TTL, Evaluation
@@ -163,22 +161,7 @@ def _render_tornado(ev: Evaluation, lang: str, plan_toml: str) -> None:
                 f"{number(100 * r['swing_p_both'], 1, lang)} ± {number(100 * r['se_swing_p_both'], 1, lang)}"
             )
             rows.append({tr("dec_group", lang): plain(label), **cells, tr("dec_swing", lang): swing})
-        order = list(dict.fromkeys(b["group"] for b in bars))
-        frame = pd.DataFrame(bars)
-        y = alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=520))
-        chart = (
-            alt.Chart(frame)
-            .mark_bar()
-            .encode(
-                y=y,
-                x=alt.X("delta:Q", title=tr("dec_delta_p", lang)),
-                color=alt.Color("side:N", title=None, sort=[down, up]),
-                tooltip=["group", "side", alt.Tooltip("delta:Q", format=".2f")],
-            )
-        )
-        whiskers = alt.Chart(frame).mark_rule(color="black").encode(y=y, x="lo:Q", x2="hi:Q")
-        layered = finish(chart + whiskers, lang, False, 24 * len(order)).properties(height=alt.Step(24))
-        st.altair_chart(layered, width="stretch")
+        charts.show(charts.tornado_chart(bars, [down, up], lang))
         st.table(pd.DataFrame(rows), hide_index=True)
         b = item["brackets"]
         st.caption(
@@ -416,22 +399,7 @@ def _allocation_table(opt: dict, scenario: Scenario, lang: str) -> None:
 def _frontier_chart(rows: list[dict[str, Any]], budget: float, currency: str, lang: str) -> None:
     st.markdown(f"**{tr('dec_frontier', lang)}**")
     st.caption(tr("dec_frontier_help", lang))
-    frame = pd.DataFrame(rows)
-    frame["lo"] = frame["p_both"] - frame["se"].fillna(0.0)
-    frame["hi"] = frame["p_both"] + frame["se"].fillna(0.0)
-    x = alt.X("budget:Q", title=f"{tr('dec_budget', lang)} ({currency})")
-    band = alt.Chart(frame).mark_area(opacity=0.25).encode(x=x, y="lo:Q", y2="hi:Q")
-    line = (
-        alt.Chart(frame)
-        .mark_line(point=True)
-        .encode(
-            x=x,
-            y=alt.Y("p_both:Q", title=tr("dec_objective", lang), axis=alt.Axis(format="%")),
-            tooltip=[alt.Tooltip("budget:Q", format=".1f"), alt.Tooltip("p_both:Q", format=".1%")],
-        )
-    )
-    rule = alt.Chart(pd.DataFrame({"budget": [budget]})).mark_rule(strokeDash=[4, 4]).encode(x="budget:Q")
-    st.altair_chart(finish(band + line + rule, lang, False, 300), width="stretch")
+    charts.show(charts.frontier_chart(rows, budget, currency, lang))
 
 
 # ---- Sobol indices ---------------------------------------------------------------------------
@@ -483,16 +451,4 @@ def _render_sobol(ev: Evaluation, lang: str, plan_toml: str) -> None:
             ]
         )
         order = list(part["source"].map(names))
-        y = alt.Y("source:N", sort=order, title=None, axis=alt.Axis(labelLimit=520))
-        chart = (
-            alt.Chart(bars)
-            .mark_bar()
-            .encode(
-                y=y,
-                yOffset="kind:N",
-                x=alt.X("value:Q", title=tr("dec_share", lang), scale=alt.Scale(domain=[0, 1.05])),
-                color=alt.Color("kind:N", title=None),
-            )
-        )
-        ci = alt.Chart(bars).mark_rule(color="black").encode(y=y, yOffset="kind:N", x="lo:Q", x2="hi:Q")
-        st.altair_chart(finish(chart + ci, lang, False, 36 * len(order)), width="stretch")
+        charts.show(charts.sobol_chart(bars, order, lang))

@@ -8,7 +8,6 @@ a blind guess (:func:`simulator.rank_width.league_rank_width`).
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -83,7 +82,7 @@ def table(s: Standings, lang: str, focal: str | None, widths: pd.DataFrame | Non
     return out
 
 
-def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> alt.TopLevelMixin:
+def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> charts.Spec:
     """Units (rows, best expected rank first) × bands (columns), coloured by probability."""
     order = [s.units[j] for j in np.argsort(s.expected_rank(), kind="stable")]
     cols = _columns(s, lang)
@@ -98,42 +97,44 @@ def heatmap(s: Standings, lang: str, focal: str | None, big: bool = False) -> al
         for name, p in cols.items()
         for j, u in enumerate(s.units)
     ]
-    data = pd.DataFrame(rows)
-    y = alt.Y("unit:N", sort=order, title=None, axis=alt.Axis(labelLimit=160, labelOverlap=False))
-    x = alt.X(
-        "band:N", sort=list(cols), title=None, axis=alt.Axis(labelAngle=-30, orient="top", labelOverlap=False)
+    y = charts.n("unit", sort=order, title=None, axis={"labelLimit": 160, "labelOverlap": False})
+    x = charts.n(
+        "band", sort=list(cols), title=None, axis={"labelAngle": -30, "orient": "top", "labelOverlap": False}
     )
-    cells = (
-        alt.Chart(data)
-        .mark_rect()
-        .encode(
-            x=x,
-            y=y,
-            color=alt.Color(
-                "p:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"), title=tr("field_prob", lang)
-            ),
-            tooltip=[
-                alt.Tooltip("unit:N", title=tr("field_unit", lang)),
-                alt.Tooltip("band:N", title=" "),
-                alt.Tooltip("with_error:N", title=tr("field_prob", lang)),
+    cells = {
+        "data": {"values": rows},
+        "mark": {"type": "rect"},
+        "encoding": {
+            "x": x,
+            "y": y,
+            "color": charts.q("p", scale={"domain": [0, 1], "scheme": "blues"}, title=tr("field_prob", lang)),
+            "tooltip": [
+                charts.n("unit", title=tr("field_unit", lang)),
+                charts.n("band", title=" "),
+                charts.n("with_error", title=tr("field_prob", lang)),
             ],
-        )
-    )
-    text = (
-        alt.Chart(data)
-        .mark_text(fontSize=10)
-        .encode(
-            x=x,
-            y=y,
-            text="shown:N",
-            color=alt.condition("datum.p > 0.55", alt.value("white"), alt.value("#1b2733")),
-        )
-    )
+        },
+    }
+    text = {
+        "data": {"values": rows},
+        "mark": {"type": "text", "fontSize": 10},
+        "encoding": {
+            "x": x,
+            "y": y,
+            "text": charts.n("shown"),
+            "color": {"condition": {"test": "datum.p > 0.55", "value": "white"}, "value": "#1b2733"},
+        },
+    }
     layers = [cells, text]
     if focal in s.units:
-        box = pd.DataFrame({"unit": [focal]})
-        layers.append(alt.Chart(box).mark_rect(fill=None, stroke=charts.TARGET, strokeWidth=3).encode(y=y))
-    return charts.finish(alt.layer(*layers), lang, big, 26 * s.n_units)  # rows as tall as two-tier vi labels
+        layers.append(
+            {
+                "data": {"values": [{"unit": focal}]},
+                "mark": {"type": "rect", "fill": None, "stroke": charts.TARGET, "strokeWidth": 3},
+                "encoding": {"y": y},
+            }
+        )
+    return charts.finish({"layer": layers}, lang, big, 26 * s.n_units)  # rows as tall as two-tier vi labels
 
 
 def render(ev: state.Evaluation, lang: str, big: bool) -> None:
@@ -200,6 +201,6 @@ def render(ev: state.Evaluation, lang: str, big: bool) -> None:
         st.dataframe(frame.style.apply(mark, axis=1), hide_index=True, height=560)
     with right:
         st.markdown(f"**{tr('field_heatmap', lang)}**")
-        st.altair_chart(heatmap(s, lang, focal, big), width="stretch")
+        charts.show(heatmap(s, lang, focal, big))
     for note in s.assumptions:  # the chosen language's half of each bilingual note
         st.caption(plain(tr("field_assumption", lang, text=assumption_text(note, lang))))

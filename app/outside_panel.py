@@ -6,9 +6,7 @@ screen's own draws, and :func:`simulator.rank_width.league_rank_width` for PAR I
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from app import charts, insights, state
@@ -22,32 +20,45 @@ from simulator.reference_class import ASSUMPTION_TRANSFER
 BINS = 24
 
 
-def reference_histogram(view: OutsideView, lang: str, big: bool = False) -> alt.TopLevelMixin:
+def reference_histogram(view: OutsideView, lang: str, big: bool = False) -> charts.Spec:
     """Counts of the reference class's gains (points) with the plan's gain as a red rule."""
     values = np.asarray(view.reference.values, dtype=float)
     lo, hi = min(values.min(), view.gain_mean), max(values.max(), view.gain_mean)
     edges = np.linspace(lo, hi if hi > lo else lo + 1.0, BINS + 1)
     counts, _ = np.histogram(values, bins=edges)
-    bars = pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "n": counts})
-    x_title = charts.title_lines(tr("ov_gain_axis", lang))
-    base = (
-        alt.Chart(bars)
-        .mark_bar(color=charts.BAU, opacity=0.85)
-        .encode(
-            x=alt.X("lo:Q", title=x_title, bin="binned"),
-            x2="hi:Q",
-            y=alt.Y("n:Q", title=tr("ov_count_axis", lang)),
-            tooltip=[alt.Tooltip("lo:Q", format=".2f"), alt.Tooltip("hi:Q", format=".2f"), "n:Q"],
-        )
-    )
-    mark = pd.DataFrame({"g": [view.gain_mean], "label": [tr("ov_plan_mark", lang)]})
-    rule = alt.Chart(mark).mark_rule(color=charts.TARGET, strokeWidth=3).encode(x="g:Q")
-    text = (
-        alt.Chart(mark)
-        .mark_text(color=charts.INK, align="left", dx=4, dy=-6, fontWeight="bold")
-        .encode(x="g:Q", y=alt.value(8), text="label:N")
-    )
-    return charts.finish(alt.layer(base, rule, text), lang, big, 200)
+    bars = [
+        {"lo": float(a), "hi": float(b), "n": int(c)}
+        for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)
+    ]
+    base = {
+        "data": {"values": bars},
+        "mark": {"type": "bar", "color": charts.BAU, "opacity": 0.85},
+        "encoding": {
+            "x": charts.q("lo", title=charts.title_lines(tr("ov_gain_axis", lang)), bin="binned"),
+            "x2": {"field": "hi"},
+            "y": charts.q("n", title=tr("ov_count_axis", lang)),
+            "tooltip": [charts.q("lo", format=".2f"), charts.q("hi", format=".2f"), charts.q("n")],
+        },
+    }
+    mark = {"values": [{"g": float(view.gain_mean), "label": tr("ov_plan_mark", lang)}]}
+    rule = {
+        "data": mark,
+        "mark": {"type": "rule", "color": charts.TARGET, "strokeWidth": 3},
+        "encoding": {"x": charts.q("g")},
+    }
+    text = {
+        "data": mark,
+        "mark": {
+            "type": "text",
+            "color": charts.INK,
+            "align": "left",
+            "dx": 4,
+            "dy": -6,
+            "fontWeight": "bold",
+        },
+        "encoding": {"x": charts.q("g"), "y": {"value": 8}, "text": charts.n("label")},
+    }
+    return charts.finish({"layer": [base, rule, text]}, lang, big, 200)
 
 
 def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
@@ -59,7 +70,7 @@ def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> 
         st.warning(plain(view.flag_text(lang)))
     left, right = st.columns([0.6, 0.4], gap="medium")
     with left:
-        st.altair_chart(reference_histogram(view, lang, big), width="stretch")
+        charts.show(reference_histogram(view, lang, big))
     with right:
         with st.container(
             key=f"ov_gain_{index_id}"

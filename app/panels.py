@@ -251,7 +251,7 @@ def compare_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         }
     )
     st.markdown(f"**{tr('p_both_chart', lang)}**")
-    st.altair_chart(charts.probability_bars(bars, lang, big), width="stretch")
+    charts.show(charts.probability_bars(bars, lang, big))
     levels = {
         name: report.levels_frame(p, lang).set_index(["index", "name"])["planned"]
         for name, p in plans.items()

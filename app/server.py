@@ -28,9 +28,8 @@ if str(ROOT) not in sys.path:
 
 
 def _warm_up() -> None:
-    from app import altair_speed, decisions_tab, field_tab, panels, state, views  # noqa: F401
+    from app import decisions_tab, field_tab, panels, state, views  # noqa: F401
 
-    altair_speed.install()
     state.warm_up()
 
 

@@ -20,7 +20,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from app import altair_speed, fields, share, state  # noqa: E402
+from app import fields, share, state  # noqa: E402
 from app.i18n import tr  # noqa: E402
 from app.panels import compare_tab, export_tab, sidebar  # noqa: E402
 from app.text import plain  # noqa: E402
@@ -39,7 +39,6 @@ TAB_KEYS = (
 )
 INDEX_TABS = INDEX_SHORT
 
-altair_speed.install()
 st.set_page_config(page_title="PAR INDEX · SIPAS · PAPI", page_icon="📊", layout="wide")
 ss = st.session_state
 

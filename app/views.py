@@ -193,7 +193,7 @@ def predecessors_chart(ev: state.Evaluation, index_id: str, lang: str, big: bool
     names = {f"{p} score": p for p in merger.predecessors} | {"combined": tr("c_combined", lang)}
     long["series"] = long["series"].map(names)
     st.markdown(f"**{tr('predecessors', lang, unit=plain(merger.name))}**")
-    st.altair_chart(charts.predecessors_chart(long.dropna(subset=["score"]), lang, big), width="stretch")
+    charts.show(charts.predecessors_chart(long.dropna(subset=["score"]), lang, big))
 
 
 def overview_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
@@ -229,7 +229,7 @@ def overview_tab(ev: state.Evaluation, lang: str, big: bool) -> None:
         ]
         st.markdown(f"**{tr('p_both_chart', lang)}**")
         colors = [charts.PLAN, charts.BAU]
-        st.altair_chart(charts.probability_bars(pd.DataFrame(rows), lang, big, colors), width="stretch")
+        charts.show(charts.probability_bars(pd.DataFrame(rows), lang, big, colors))
     with right:
         s = ev.scenario
         cur = plain(s.currency)
@@ -322,25 +322,21 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
         with c1:
             st.markdown(f"**{tr('score_dist', lang, year=ev.scenario.year)}**")
             hist = report.score_histogram(r, b)
-            st.altair_chart(charts.score_chart(hist, r.target_score, lang, big), width="stretch")
+            charts.show(charts.score_chart(hist, r.target_score, lang, big))
         with c2:
             st.markdown(f"**{tr('rank_dist', lang, year=ev.scenario.year, k=r.target_rank)}**")
             ranks = report.rank_frame(r, b)
-            st.altair_chart(charts.rank_chart(ranks, r.target_rank, lang, big), width="stretch")
+            charts.show(charts.rank_chart(ranks, r.target_rank, lang, big))
         outside_panel.rank_width_note(ev, index_id, lang)
         past = ev.histories[index_id].unit_series(ev.scenario.province)
         fan = report.fan_frame(past, ev.scenario.year, r, b)
         c3, c4 = st.columns(2)
         with c3:
             st.markdown(f"**{tr('history', lang)}**")
-            st.altair_chart(
-                charts.fan_chart(fan, "score", r.target_score, r.n_units, lang, big), width="stretch"
-            )
+            charts.show(charts.fan_chart(fan, "score", r.target_score, r.n_units, lang, big))
         with c4:
             st.markdown(f"**{tr('rank_history', lang)}**")
-            st.altair_chart(
-                charts.fan_chart(fan, "rank", r.target_rank, r.n_units, lang, big), width="stretch"
-            )
+            charts.show(charts.fan_chart(fan, "rank", r.target_rank, r.n_units, lang, big))
         if past.dropna(subset=["score"]).empty:
             st.caption(tr("no_history", lang))
         predecessors_chart(ev, index_id, lang, big)
@@ -348,7 +344,7 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
             outside_panel.outside_panel(ev, index_id, lang, big)
         st.markdown(f"**{tr('components', lang)}**")
         comps = report.components_frame(r, plan, lang)
-        st.altair_chart(charts.components_chart(comps, lang, big), width="stretch")
+        charts.show(charts.components_chart(comps, lang, big))
         if r.components_assumed:
             st.caption(tr("components_assumed", lang))
         notes = assumptions_of(ev, index_id, lang)

@@ -7,16 +7,14 @@ always reruns the whole script, so it cannot see a fragment's rerun).
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
-from altair.utils import schemapi
 from app_support import open_app
 
-from app import altair_speed, charts, outside_panel, state
+from app import state
 from app.i18n import tr
-from simulator import report
-from simulator.history import load_history
 
 st_testing = pytest.importorskip("streamlit.testing.v1")
 
@@ -29,64 +27,18 @@ def app(tmp_path, monkeypatch):
     return open_app(tmp_path, monkeypatch, 4000)
 
 
-def _specs(ev: state.Evaluation) -> list[dict]:
-    """Every chart of the overview and an index tab, as Vega-Lite dicts."""
-    r, b = ev.result.indices["papi"], ev.bau.indices["papi"]
-    fan = report.fan_frame(load_history("papi").unit_series("Cần Thơ"), ev.scenario.year, r, b)
-    built = [
-        charts.score_chart(report.score_histogram(r, b), r.target_score, "vi"),
-        charts.rank_chart(report.rank_frame(r, b), r.target_rank, "en", True),
-        charts.fan_chart(fan, "score", r.target_score, r.n_units, "vi", False),
-        charts.fan_chart(fan, "rank", r.target_rank, r.n_units, "vi", True),
-        charts.components_chart(report.components_frame(r, ev.scenario.indices["papi"], "vi"), "vi"),
-    ]
-    return [c.to_dict() for c in built]
-
-
-@pytest.fixture(scope="module")
-def evaluation():
-    from simulator.engine import Engine
-    from simulator.scenario import load_scenario
-
-    plan = load_scenario(ROOT / "scenarios" / "can_tho_2026.toml")
-    engine = Engine.from_scenario(plan)
-    unc = engine.uncertainties(2000, 5)
-    result, bau = engine.run(unc, plan), engine.run(unc, plan.at_bau())
-    histories = {i: load_history(i) for i in plan.indices}
-    return state.Evaluation(plan, engine, unc, result, bau, histories, "k")
-
-
-def test_reused_altair_class_table_gives_the_same_charts(evaluation, monkeypatch):
-    assert altair_speed.install()
-    fast = _specs(evaluation)
-    monkeypatch.setattr(schemapi._FromDict, "__init__", altair_speed._ORIGINAL)
-    slow = _specs(evaluation)
-    assert fast == slow
-    assert len(fast) == 5 and all("layer" in s or "mark" in s for s in fast)
-
-
-def test_reused_table_is_built_once(monkeypatch):
-    calls = []
-
-    def counting(self, classes, /):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        self.class_dict = {}
-
-    monkeypatch.setattr(altair_speed, "_ORIGINAL", counting)
-    monkeypatch.setattr(altair_speed, "_TABLES", {})
-    monkeypatch.setattr(schemapi._FromDict, "__init__", altair_speed._reusing_init)
-    for _ in range(3):
-        schemapi._FromDict((int, str))
-    schemapi._FromDict((int,))
-    assert calls == [1, 1]
-
-
 def test_the_open_tab_is_a_fragment_and_writes_the_link():
     tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
     body = next(f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name == "tab_body")
     assert [ast.unparse(d) for d in body.decorator_list] == ["st.fragment"]
     called = {ast.unparse(n.func) for n in ast.walk(body) if isinstance(n, ast.Call)}
-    assert {"index_tab", "overview_tab", "decisions_tab.render", "state.evaluate", "state.write_link"} <= called
+    assert {
+        "index_tab",
+        "overview_tab",
+        "decisions_tab.render",
+        "state.evaluate",
+        "state.write_link",
+    } <= called
     loop = [n for n in tree.body if isinstance(n, ast.For)]
     assert "tab_body(key)" in ast.unparse(loop[-1])
 
@@ -101,6 +53,9 @@ def test_lever_move_updates_headline_and_link(app):
     after = next(m.value for m in at.metric if m.label == both)
     assert after != before
     assert "papi." in str(at.query_params["lv"])
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert len(specs) == 7  # score, rank, two fans, predecessors, outside view, components
+    assert all(spec["config"]["locale"]["number"]["decimal"] == "," for spec in specs)
 
 
 def test_refused_target_in_a_tab_is_said(app):
@@ -109,13 +64,6 @@ def test_refused_target_in_a_tab_is_said(app):
     at.text_input(key="w:ts:papi").input("8.376,5").run()
     assert not at.exception
     assert any("376,5" in e.value for e in at.error)  # the message names what was typed
-
-
-def test_outside_panel_chart_same_with_reuse(evaluation, monkeypatch):
-    view = outside_panel.insights.outside(evaluation, "papi")
-    fast = outside_panel.reference_histogram(view, "vi").to_dict()
-    monkeypatch.setattr(schemapi._FromDict, "__init__", altair_speed._ORIGINAL)
-    assert outside_panel.reference_histogram(view, "vi").to_dict() == fast
 
 
 def test_warm_start_leaves_nothing_to_fit_for_the_first_visitor(tmp_path, monkeypatch):
@@ -132,7 +80,9 @@ def test_warm_start_leaves_nothing_to_fit_for_the_first_visitor(tmp_path, monkey
     monkeypatch.setattr(
         Engine, "from_scenario", classmethod(lambda cls, *a, **k: calls.append("fit") or fit(cls, *a, **k))
     )
-    monkeypatch.setattr(Engine, "uncertainties", lambda self, *a, **k: calls.append("draw") or draw(self, *a, **k))
+    monkeypatch.setattr(
+        Engine, "uncertainties", lambda self, *a, **k: calls.append("draw") or draw(self, *a, **k)
+    )
     state.warm_up()
     warm = list(calls)
     assert warm.count("fit") == 1 and "draw" in warm
