@@ -49,7 +49,8 @@ HEADLINES = '[class*="st-key-big_"] [data-testid="stMetricValue"]'
 # ``selector`` changing (null when no selector) and (b) the rerun's end: the script state reads
 # notRunning with the text changed (a rerun that sends the text goes on running after it, and a
 # very short one may finish between two polls), or, without a selector, after having left
-# notRunning; then one painted frame.
+# notRunning (seen by a MutationObserver on the state attribute, so a rerun that starts and ends
+# between two polls still counts); then one painted frame.
 WATCH = """([selector, timeout]) => {
   const app = document.querySelector('[data-testid="stApp"]');
   const text = () => selector ? [...document.querySelectorAll(selector)].map(e => e.innerText).join('|') : '';
@@ -58,6 +59,14 @@ WATCH = """([selector, timeout]) => {
   const mark = () => { if (t0 === null) t0 = performance.now(); };
   document.addEventListener('keydown', mark, {capture: true, once: true});
   document.addEventListener('pointerdown', mark, {capture: true, once: true});
+  // every change of the script state, even one that goes and comes back between two polls
+  const seen = new MutationObserver((records) => {
+    if (t0 === null) return;
+    for (const r of records) {
+      if (r.oldValue !== 'notRunning' || app.getAttribute('data-test-script-state') !== 'notRunning') ran = true;
+    }
+  });
+  seen.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
   window.__watch = new Promise(resolve => {
     const started = performance.now();
     const poll = () => {
@@ -67,11 +76,12 @@ WATCH = """([selector, timeout]) => {
         if (state !== 'notRunning') ran = true;
         if (tText === null && selector && text() !== before) tText = now - t0;
         if (state === 'notRunning' && (selector ? tText !== null : ran)) {
+          seen.disconnect();
           requestAnimationFrame(() => resolve({text: tText, done: performance.now() - t0}));
           return;
         }
       }
-      if (now - started > timeout) { resolve({text: tText, done: null}); return; }
+      if (now - started > timeout) { seen.disconnect(); resolve({text: tText, done: null}); return; }
       setTimeout(poll, 2);
     };
     poll();
