@@ -124,7 +124,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "chrome.statistics": {"vi": "Thống kê", "en": "Statistics"},
     "chrome.autosize": {"vi": "Tự động vừa độ rộng", "en": "Autosize"},
     "chrome.pin": {"vi": "Ghim cột", "en": "Pin column"},
-    "chrome.unpin": {"vi": "Bỏ ghim cột", "en": "Unpin column"},
+    "chrome.unpin": {"vi": "Thôi ghim cột", "en": "Unpin column"},
     "chrome.hide_column": {"vi": "Ẩn cột", "en": "Hide column"},
     "upload_note": {
         "vi": "Kéo thả tệp vào ô trên hoặc bấm “Chọn tệp”: {types}, tối đa {mb} MB.",
