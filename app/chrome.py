@@ -82,28 +82,29 @@ if (!window.parSimObserver) {
   const SLIDERS = '[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] div';
   const comma = (text) => (window.parSimDecimalComma
     ? text.replace(/(\d)\.(\d)/g, '$1,$2') : text.replace(/(\d),(\d)/g, '$1.$2'));
-  const TEXT_RULES = [[TEXTS, say], [SLIDERS, comma]];
+  const ANY_TEXT = `${TEXTS}, ${SLIDERS}`;
+  const rewriter = (el) => (el.matches(SLIDERS) ? comma : say);
   const fixText = (node, rewrite) => {
     const text = rewrite(node.nodeValue);
     if (text !== node.nodeValue) node.nodeValue = text;
   };
-  const fixTexts = (el, rewrite) => {
+  const fixTexts = (el) => {
+    const rewrite = rewriter(el);
     const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let node = walk.nextNode(); node; node = walk.nextNode()) fixText(node, rewrite);
   };
   const fix = (root) => {
     if (root.nodeType === Node.TEXT_NODE) {
-      const parent = root.parentElement;
-      for (const [where, rewrite] of TEXT_RULES) if (parent?.closest(where)) fixText(root, rewrite);
+      const place = root.parentElement?.closest(ANY_TEXT);
+      if (place) fixText(root, rewriter(place));
       return;
     }
     if (root.nodeType !== Node.ELEMENT_NODE || root instanceof SVGElement) return;
     fixElement(root);
     root.querySelectorAll(HAS_ATTR).forEach(fixElement);
-    for (const [where, rewrite] of TEXT_RULES) {
-      if (root.closest(where)) fixTexts(root, rewrite);
-      else root.querySelectorAll(where).forEach((el) => fixTexts(el, rewrite));
-    }
+    const place = root.closest(ANY_TEXT);
+    if (place) fixTexts(place);
+    else root.querySelectorAll(ANY_TEXT).forEach(fixTexts);
   };
   window.parSimFixPage = () => fix(document.body);
   window.parSimChromeTime = {calls: 0, ms: 0, max: 0};
