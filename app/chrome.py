@@ -1,10 +1,14 @@
 """Streamlit's own widget texts in the chosen language, where Streamlit lets us.
 
-Streamlit 1.67 writes a few words of its own in English whatever the page's language: the file
-uploader's button and its size line, and the page's ``<html lang="en">``. :func:`page_language`
-sets ``lang`` on the page (screen readers, hyphenation, the browser's translate offer), words
-the keyboard's "Skip to main content" link and, in Vietnamese, writes the sliders' values with a
-decimal comma (Streamlit's slider format has no locale: "95.0 %" becomes "95,0 %"), and
+Streamlit 1.67 writes words of its own in English whatever the page's language: the file
+uploader's button and its size line, the page's ``<html lang="en">``, and the tooltips and
+screen-reader labels of its chrome (a chart's or table's toolbar, a number input's steps, the
+sidebar button, help buttons, the uploader's file chip and its "… files are not allowed" error,
+the dataframe's search and column menu). :func:`page_language` sets ``lang`` on the page (screen
+readers, hyphenation, the browser's translate offer), words the keyboard's "Skip to main content"
+link, rewrites those tooltips and labels by :func:`chrome_rules` (the ``chrome.*`` entries of the
+one translation table) and, in Vietnamese, writes the sliders' values with a decimal comma
+(Streamlit's slider format has no locale: "95.0 %" becomes "95,0 %"), and
 :func:`uploader` is a file uploader whose English is hidden by CSS and replaced by our own words
 and a line that states the real limit (the smaller of Streamlit's ``server.maxUploadSize`` and the
 library's cap for that kind of file). Placeholders and help texts are passed to each widget by the
