@@ -1,10 +1,14 @@
 """Streamlit's own widget texts in the chosen language, where Streamlit lets us.
 
-Streamlit 1.67 writes a few words of its own in English whatever the page's language: the file
-uploader's button and its size line, and the page's ``<html lang="en">``. :func:`page_language`
-sets ``lang`` on the page (screen readers, hyphenation, the browser's translate offer), words
-the keyboard's "Skip to main content" link and, in Vietnamese, writes the sliders' values with a
-decimal comma (Streamlit's slider format has no locale: "95.0 %" becomes "95,0 %"), and
+Streamlit 1.67 writes words of its own in English whatever the page's language: the file
+uploader's button and its size line, the page's ``<html lang="en">``, and the tooltips and
+screen-reader labels of its chrome (a chart's or table's toolbar, a number input's steps, the
+sidebar button, help buttons, the uploader's file chip and its "… files are not allowed" error,
+the dataframe's search and column menu). :func:`page_language` sets ``lang`` on the page (screen
+readers, hyphenation, the browser's translate offer), words the keyboard's "Skip to main content"
+link, rewrites those tooltips and labels by :func:`chrome_rules` (the ``chrome.*`` entries of the
+one translation table) and, in Vietnamese, writes the sliders' values with a decimal comma
+(Streamlit's slider format has no locale: "95.0 %" becomes "95,0 %"), and
 :func:`uploader` is a file uploader whose English is hidden by CSS and replaced by our own words
 and a line that states the real limit (the smaller of Streamlit's ``server.maxUploadSize`` and the
 library's cap for that kind of file). Placeholders and help texts are passed to each widget by the
@@ -14,6 +18,7 @@ module that draws it. The toolbar menu is hidden by ``client.toolbarMode`` in ``
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -29,39 +34,202 @@ _UPLOADER_CSS = """<style>
 </style>"""
 
 
+# The page script. Once per page it starts one MutationObserver that looks only at what each batch
+# of changes added or changed: it rewrites Streamlit's own English (or, after a switch back to
+# English, our Vietnamese) by the rules of window.parSimChrome in the title, aria-label and
+# placeholder of elements (not inside charts' SVG: those labels are the chart's data) and in the text
+# of tooltips, of the file uploader's error and size lines and of the dataframe's menu and search,
+# and writes the sliders' values with a decimal comma in Vietnamese (a point in English). It adds
+# the time its callback takes to window.parSimChromeTime. Each run of the app's script sets the
+# rules and the language; a change of language (a new script text) also rewrites the whole page.
 _PAGE_SCRIPT = r"""<script>{
 document.documentElement.lang = %s;
 const skip = document.querySelector('[data-testid="stSkipToContent"]');
 if (skip) skip.textContent = %s;
 window.parSimDecimalComma = %s;
-if (!window.parSimSliderObserver) {
-  window.parSimFixSliders = () => {
-    const [from, to] = window.parSimDecimalComma ? [/(\d)\.(\d)/g, '$1,$2'] : [/(\d),(\d)/g, '$1.$2'];
-    document.querySelectorAll('[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] div')
-      .forEach((el) => {
-        const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-        for (let node = walk.nextNode(); node; node = walk.nextNode()) {
-          const text = node.nodeValue.replace(from, to);
-          if (text !== node.nodeValue) node.nodeValue = text;
-        }
-      });
+window.parSimChrome = %s.map(([from, to]) => [new RegExp(from), to]);
+if (!window.parSimObserver) {
+  const ATTRS = ['aria-label', 'title', 'placeholder'];
+  const HAS_ATTR = ATTRS.map((a) => `[${a}]:not(svg *)`).join(',');
+  const TEXTS = '[data-testid="stTooltipContent"], [data-testid="stTooltipErrorContent"], '
+    + '[data-testid="stFileChip"] [role="alert"], [data-testid="stFileChipName"] + div, '
+    + '[data-testid="stDataFrameColumnMenu"] [role="menuitem"], .gdg-search-status';
+  const SIZE = /^(\d+)[.,](\d+) ?([KMG]?B)$/;
+  const size = (text) => text.replace(SIZE, window.parSimDecimalComma ? '$1,$2 $3' : '$1.$2$3');
+  const once = (text) => {
+    const [, lead, core, trail] = /^(\s*)([\s\S]*?)(\s*)$/.exec(text);
+    if (SIZE.test(core)) return lead + size(core) + trail;
+    for (const [from, to] of window.parSimChrome) {
+      const m = from.exec(core);
+      if (m) {
+        const words = to.replace(/\{(\w+)\}/g, (_, k) => (k === 'size' ? size(m.groups[k]) : m.groups[k]));
+        return lead + words + (m.groups.context || '') + trail;
+      }
+    }
+    return text;
   };
-  window.parSimSliderObserver = new MutationObserver(() => window.parSimFixSliders());
-  window.parSimSliderObserver.observe(document.body, {subtree: true, childList: true, characterData: true});
+  const say = (text) => {  // a text whose rewrite would be rewritten again is left alone: no endless loop
+    const out = once(text);
+    return out === text || once(out) === out ? out : text;
+  };
+  const fixElement = (el) => {
+    for (const a of ATTRS) {
+      const value = el.getAttribute(a);
+      if (value) {
+        const text = say(value);
+        if (text !== value) el.setAttribute(a, text);
+      }
+    }
+  };
+  // Streamlit's words (tooltips, the uploader's lines, the dataframe's menu and search) and the
+  // sliders' numbers (a decimal comma in Vietnamese), each rewritten in its own places
+  const SLIDERS = '[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] div';
+  const comma = (text) => (window.parSimDecimalComma
+    ? text.replace(/(\d)\.(\d)/g, '$1,$2') : text.replace(/(\d),(\d)/g, '$1.$2'));
+  const ANY_TEXT = `${TEXTS}, ${SLIDERS}`;
+  const rewriter = (el) => (el.matches(SLIDERS) ? comma : say);
+  const fixText = (node, rewrite) => {
+    const text = rewrite(node.nodeValue);
+    if (text !== node.nodeValue) node.nodeValue = text;
+  };
+  const fixTexts = (el) => {
+    const rewrite = rewriter(el);
+    const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) fixText(node, rewrite);
+  };
+  const fix = (root) => {
+    if (root.nodeType === Node.TEXT_NODE) {
+      const place = root.parentElement?.closest(ANY_TEXT);
+      if (place) fixText(root, rewriter(place));
+      return;
+    }
+    if (root.nodeType !== Node.ELEMENT_NODE || root instanceof SVGElement) return;
+    fixElement(root);
+    root.querySelectorAll(HAS_ATTR).forEach(fixElement);
+    const place = root.closest(ANY_TEXT);
+    if (place) fixTexts(place);
+    else root.querySelectorAll(ANY_TEXT).forEach(fixTexts);
+  };
+  window.parSimFixPage = () => fix(document.body);
+  window.parSimChromeTime = {calls: 0, ms: 0, max: 0};
+  window.parSimObserver = new MutationObserver((records) => {
+    const start = performance.now();
+    for (const r of records) {
+      if (r.type === 'childList') r.addedNodes.forEach(fix);
+      else if (r.type === 'characterData') fix(r.target);
+      else if (!(r.target instanceof SVGElement)) fixElement(r.target);
+    }
+    const ms = performance.now() - start, time = window.parSimChromeTime;
+    time.calls += 1; time.ms += ms; time.max = Math.max(time.max, ms);
+  });
+  window.parSimObserver.observe(document.body, {
+    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRS,
+  });
 }
-window.parSimFixSliders();
+window.parSimFixPage();
 }</script>"""
+
+# Streamlit's English words of its chrome, as keys of the one translation table: "en" is Streamlit's
+# text word for word, "vi" ours. Streamlit may add ": <the element's label>" to a toolbar button's.
+CHROME_KEYS = (
+    "chrome.show_data",
+    "chrome.show_chart",
+    "chrome.download_as",
+    "chrome.fullscreen",
+    "chrome.close_fullscreen",
+    "chrome.search",
+    "chrome.columns",
+    "chrome.copy_spec",
+    "chrome.copied_spec",
+    "chrome.copy",
+    "chrome.copied",
+    "chrome.increment",
+    "chrome.decrement",
+    "chrome.clear_value",
+    "chrome.clear_all",
+    "chrome.open_list",
+    "chrome.selected",
+    "chrome.remove",
+    "chrome.help_for",
+    "chrome.heading_link",
+    "chrome.sidebar",
+    "chrome.collapse_sidebar",
+    "chrome.expand_sidebar",
+    "chrome.chart",
+    "chrome.running",
+    "chrome.file_input",
+    "chrome.file_chip",
+    "chrome.cancel_upload",
+    "chrome.retry_upload",
+    "chrome.upload_failed",
+    "chrome.error",
+    "chrome.wrong_type",
+    "chrome.unknown_type",
+    "chrome.too_large",
+    "chrome.one_file",
+    "chrome.upload_error",
+    "chrome.add_files",
+    "chrome.type_to_search",
+    "chrome.result_of_one",  # before the {n} forms, which would match its Vietnamese too
+    "chrome.result_of",
+    "chrome.result_of_many",
+    "chrome.one_result",
+    "chrome.results",
+    "chrome.many_results",
+    "chrome.previous_result",
+    "chrome.next_result",
+    "chrome.close_search",
+    "chrome.column_menu",
+    "chrome.copy_column",
+    "chrome.sort_up",
+    "chrome.sort_down",
+    "chrome.format",
+    "chrome.statistics",
+    "chrome.autosize",
+    "chrome.pin",
+    "chrome.unpin",
+    "chrome.hide_column",
+)
+# what a {placeholder} of a template matches: a file's size ("12.0B", "1.2KB"), a count, else anything
+_GROUPS = {"size": r"\d+[.,]\d+ ?[KMG]?B", "n": r"\d+", "i": r"\d+"}
+
+
+def _pattern(template: str) -> str:
+    """A JavaScript regular expression matching the whole of ``template``; ``{name}`` is a named group."""
+    parts = re.split(r"\{(\w+)\}", template)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append(f"(?<{part}>{_GROUPS.get(part, '.*')})")
+        else:
+            out.append(re.sub(r"[.*+?^${}()|[\]\\/]", r"\\\g<0>", part))
+    return "^" + "".join(out) + "(?<context>: .+)?$"
+
+
+def chrome_rules(lang: str) -> list[tuple[str, str]]:
+    """``(pattern, template)`` pairs that write Streamlit's chrome in ``lang`` over the other language.
+
+    >>> chrome_rules("vi")[2]
+    ('^Download as (?<kind>.*)(?<context>: .+)?$', 'Tải xuống dạng {kind}')
+    >>> chrome_rules("en")[0]
+    ('^Xem dữ liệu(?<context>: .+)?$', 'Show data')
+    """
+    (other,) = {"vi", "en"} - {lang}
+    return [(_pattern(tr(key, other)), tr(key, lang)) for key in CHROME_KEYS]
 
 
 def page_language(lang: str) -> None:
-    """``<html lang="vi">`` (or ``en``), the keyboard's skip link and the uploader's button in ``lang``.
+    """``<html lang="vi">`` (or ``en``), the keyboard's skip link, the uploader's button and
+    Streamlit's tooltips and screen-reader labels in ``lang``.
 
     Call once per run. The script runs again only when its text changes (a change of language).
     """
     st.html(_UPLOADER_CSS % json.dumps(tr("upload_button", lang), ensure_ascii=False))
     with st.container(key="page_lang"):
         comma = json.dumps(lang == "vi")  # Streamlit's slider writes "95.0": Vietnamese reads "95,0"
-        script = _PAGE_SCRIPT % (json.dumps(lang), json.dumps(tr("skip_to_content", lang)), comma)
+        # no "<" followed by a letter in the script: Streamlit's HTML sanitiser would drop the script
+        rules = json.dumps(chrome_rules(lang), ensure_ascii=False).replace("<", "\\u003c")
+        script = _PAGE_SCRIPT % (json.dumps(lang), json.dumps(tr("skip_to_content", lang)), comma, rules)
         st.html(script, unsafe_allow_javascript=True)
 
 
