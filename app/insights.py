@@ -18,7 +18,7 @@ from simulator.history import History, load_history
 from simulator.merger import predecessors_frame
 from simulator.outcomes import SimulationResult
 from simulator.outside_view import OutsideView, gain_summary, outside_views
-from simulator.rank_width import LeagueRankWidth, league_rank_width
+from simulator.rank_width import LEAGUE_INDICES, LeagueRankWidth, league_rank_width
 from simulator.scenario import Scenario
 from simulator.standings import Standings, field_standings
 
@@ -84,6 +84,22 @@ def rank_width(ev: state.Evaluation, index_id: str) -> LeagueRankWidth:
 def rank_width_for(index_id: str, year: int) -> LeagueRankWidth:
     """:func:`rank_width` on the shipped data (the field view's data), cached."""
     return _rank_width(index_id, year, "", load_history(index_id))
+
+
+def warm_up(ev: state.Evaluation) -> None:
+    """Fill the caches the index tabs read that do not depend on the levers: each index's outside
+    view (its reference class and base rate; per draws record and targets) and, for PAR INDEX and
+    SIPAS, the rank-width note. Called by the server at start on the default view, so a first
+    visit to an index tab computes only what the levels change. A failure here is left for the
+    tab to report, as it would without the warm start.
+    """
+    for index_id in ev.scenario.indices:
+        try:
+            outside(ev, index_id)
+            if index_id in LEAGUE_INDICES:
+                rank_width(ev, index_id)
+        except Exception:  # the tab computes it again and says why in its own words
+            continue
 
 
 def standings(index_id: str, year: int, draws: int, seed: int, threshold: float | None) -> Standings:

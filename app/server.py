@@ -28,9 +28,9 @@ if str(ROOT) not in sys.path:
 
 
 def _warm_up() -> None:
-    from app import decisions_tab, field_tab, panels, state, views  # noqa: F401
+    from app import decisions_tab, field_tab, insights, panels, state, views  # noqa: F401
 
-    state.warm_up()
+    insights.warm_up(state.warm_up())
 
 
 @asynccontextmanager

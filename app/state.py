@@ -182,13 +182,13 @@ def _evaluate(
     return Evaluation(scenario, engine, unc, result, bau, histories, record)
 
 
-def warm_up() -> None:
+def warm_up() -> Evaluation:
     """Fill the caches of the default view (the default plan, draws and seed, no uploaded table).
 
     Called once by the server at start (``app/server.py``), outside any session: the first
     visitor's page then reads the engine, the draws and both runs from the caches.
     """
-    _evaluate(open_shipped(DEFAULT_PLAN), default_draws(), DEFAULT_SEED, {}, "")
+    return _evaluate(open_shipped(DEFAULT_PLAN), default_draws(), DEFAULT_SEED, {}, "")
 
 
 def run_other(ev: Evaluation, other: Scenario) -> SimulationResult:

@@ -93,3 +93,34 @@ def test_warm_start_leaves_nothing_to_fit_for_the_first_visitor(tmp_path, monkey
     cold = st_testing.AppTest.from_file(APP, default_timeout=120).run()
     assert [m.value for m in cold.metric] == [m.value for m in at.metric]  # same numbers either way
     assert calls == warm + warm
+
+
+def test_warm_start_fills_what_the_index_tabs_need_before_any_lever_moves(tmp_path, monkeypatch):
+    """The server's warm-up leaves the outside views and the PAR/SIPAS rank widths of the default
+    view cached: opening an index tab then computes neither (they do not depend on the levers)."""
+    import streamlit as st
+
+    from app import insights
+
+    monkeypatch.setenv("PLAN_LIBRARY_DIR", str(tmp_path / "plans"))
+    monkeypatch.setenv("APP_DEFAULT_DRAWS", "2000")
+    st.cache_resource.clear()
+    calls = []
+    widths, views = insights.league_rank_width, insights.outside_views
+    monkeypatch.setattr(
+        insights, "league_rank_width", lambda *a, **k: calls.append(("width", a[0])) or widths(*a, **k)
+    )
+    monkeypatch.setattr(
+        insights, "outside_views", lambda *a, **k: calls.append(("outside",)) or views(*a, **k)
+    )
+    ev = state.warm_up()
+    insights.warm_up(ev)
+    assert sorted(c for c in calls if c[0] == "width") == [("width", "par_index"), ("width", "sipas")]
+    assert calls.count(("outside",)) == 3
+    warm = list(calls)
+    for index_id in ev.scenario.indices:
+        insights.outside(ev, index_id)
+        if index_id != "papi":
+            assert insights.rank_width(ev, index_id).n_units == ev.result.indices[index_id].n_units
+    assert calls == warm
+    st.cache_resource.clear()
