@@ -238,7 +238,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "metric_p_score": {"vi": "Khả năng điểm ≥ {target}", "en": "P(score ≥ {target})"},
     "metric_p_rank": {"vi": "Khả năng hạng ≤ {rank}", "en": "P(rank ≤ {rank})"},
     "metric_p_both": {"vi": "Khả năng đạt cả hai", "en": "P(both targets)"},
-    "delta": {"vi": "{sign}{value} ± {se} điểm %", "en": "{sign}{value} ± {se} pts"},
+    # no-break spaces: the figure and its error stay together, and so do "điểm %" (a narrow card
+    # wraps between the two, never before a lone "%")
+    "delta": {"vi": "{sign}{value}\u00a0±\u00a0{se} điểm\u00a0%", "en": "{sign}{value}\u00a0±\u00a0{se} pts"},
     "mc_help": {
         "vi": "± là sai số Monte Carlo (một độ lệch chuẩn) trên {draws} lần mô phỏng. Thay đổi so với "
         "hiện trạng được tính trên cùng bộ số ngẫu nhiên.",

@@ -46,45 +46,53 @@ VIEWPORT = {"width": 1600, "height": 900}
 HEADLINES = '[class*="st-key-big_"] [data-testid="stMetricValue"]'
 
 # Resolves, after the next key press or click, with the ms from that event to (a) the text of
-# ``selector`` changing (null when no selector) and (b) the rerun's end: the script state reads
-# notRunning with the text changed (a rerun that sends the text goes on running after it, and a
-# very short one may finish between two polls), or, without a selector, after having left
-# notRunning (seen by a MutationObserver on the state attribute, so a rerun that starts and ends
-# between two polls still counts); then one painted frame.
+# ``selector`` changing (null when no selector, or when the run ended without changing it) and
+# (b) the rerun's end: the script state back to notRunning after having left it; then one painted
+# frame. Event-driven (MutationObservers, no polling): a polling loop that reads
+# ``innerText`` every few ms forces the page's layout while it renders and slows what it measures,
+# more on a big page than on the one-slider floor. ``textContent`` needs no layout.
 WATCH = """([selector, timeout]) => {
   const app = document.querySelector('[data-testid="stApp"]');
-  const text = () => selector ? [...document.querySelectorAll(selector)].map(e => e.innerText).join('|') : '';
+  const text = () => (selector
+    ? [...document.querySelectorAll(selector)].map(e => e.textContent).join('|') : '');
+  const idle = () => app.getAttribute('data-test-script-state') === 'notRunning';
   const before = text();
-  let t0 = null, tText = null, ran = false;
+  let t0 = null, tText = null, ran = false, finished = false;
   const mark = () => { if (t0 === null) t0 = performance.now(); };
   document.addEventListener('keydown', mark, {capture: true, once: true});
   document.addEventListener('pointerdown', mark, {capture: true, once: true});
-  // every change of the script state, even one that goes and comes back between two polls
-  const seen = new MutationObserver((records) => {
-    if (t0 === null) return;
-    for (const r of records) {
-      if (r.oldValue !== 'notRunning' || app.getAttribute('data-test-script-state') !== 'notRunning') ran = true;
-    }
-  });
-  seen.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
   window.__watch = new Promise(resolve => {
-    const started = performance.now();
-    const poll = () => {
-      const now = performance.now();
-      const state = app.getAttribute('data-test-script-state');
-      if (t0 !== null) {
-        if (state !== 'notRunning') ran = true;
-        if (tText === null && selector && text() !== before) tText = now - t0;
-        if (state === 'notRunning' && (selector ? tText !== null : ran)) {
-          seen.disconnect();
-          requestAnimationFrame(() => resolve({text: tText, done: performance.now() - t0}));
-          return;
-        }
-      }
-      if (now - started > timeout) { seen.disconnect(); resolve({text: tText, done: null}); return; }
-      setTimeout(poll, 2);
+    const observers = [];
+    const end = (result) => {
+      if (finished) return;
+      finished = true;
+      observers.forEach((o) => o.disconnect());
+      resolve(result);
     };
-    poll();
+    const check = () => {
+      if (t0 === null || finished) return;
+      const now = performance.now();
+      if (tText === null && selector && text() !== before) tText = now - t0;
+      if (idle() && ran) {  // the run is over: a text that has not changed by now will not
+        finished = true;
+        observers.forEach((o) => o.disconnect());
+        requestAnimationFrame(() => resolve({text: tText, done: performance.now() - t0}));
+      }
+    };
+    // every change of the script state, even one that goes and comes back within one task
+    const state = new MutationObserver((records) => {
+      if (t0 === null) return;
+      for (const r of records) {
+        if (r.oldValue !== 'notRunning' || !idle()) ran = true;
+      }
+      check();
+    });
+    const only = ['data-test-script-state'];
+    state.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: only});
+    const content = new MutationObserver(check);
+    content.observe(app, {subtree: true, childList: true, characterData: true});
+    observers.push(state, content);
+    setTimeout(() => end({text: tText, done: null}), timeout);
   });
 }"""
 
@@ -288,7 +296,8 @@ def measure(env: dict[str, str], args: argparse.Namespace) -> tuple:
 
 def report(first, cold, warm, floor_cold, moves, floor, decisions, started) -> None:  # type: ignore[no-untyped-def]
     """Print the figures (seconds; ``cpu`` is the server process's CPU time over the same span)."""
-    missed = sum(m["done"] is None or m["text"] is None for m in moves + floor)
+    missed = sum(m["done"] is None for m in moves + floor)
+    unchanged = sum(m["done"] is not None and m["text"] is None for m in moves + floor)
     text = _stats([m["text"] / 1000 for m in moves if m["text"] is not None])
     done = _stats([m["done"] / 1000 for m in moves if m["done"] is not None])
     cpu = _stats([m["cpu"] for m in moves])
@@ -306,7 +315,10 @@ def report(first, cold, warm, floor_cold, moves, floor, decisions, started) -> N
     print(f"ratio_to_floor text={text[0] / floor_done[0]:.1f} done={done[0] / floor_done[0]:.1f}")
     (d1, c1), (d2, c2) = decisions
     print(f"decisions_first_s={d1:.2f} cpu={c1:.2f} decisions_second_s={d2:.2f} cpu={c2:.2f}")
-    print(f"moves_without_update={missed} load_average_end={os.getloadavg()[0]:.2f}")
+    print(
+        f"moves_not_finished={missed} moves_with_the_same_headline={unchanged} (not in the text figures) "
+        f"load_average_end={os.getloadavg()[0]:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -421,3 +421,15 @@ def test_shown_specs_carry_their_data_as_named_datasets_and_stay_the_same_across
     )
     named = charts.named_data(bars)
     assert named["data"] == {"name": "d0"} and named["datasets"]["d0"] == bars["data"]["values"]
+
+
+def test_datasets_go_as_arrow_tables_with_every_row_and_key():
+    rows = [{"a": 1, "b": "x"}, {"a": 2.5, "c": None}, {"b": "y"}]
+    table = charts.arrow(rows)
+    assert table.column_names == ["a", "b", "c"]
+    assert table.to_pylist() == [
+        {"a": 1.0, "b": "x", "c": None},
+        {"a": 2.5, "b": None, "c": None},
+        {"a": None, "b": "y", "c": None},
+    ]
+    assert charts.arrow([]).num_rows == 0
