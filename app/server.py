@@ -27,9 +27,28 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+def _streamlit_once_per_process() -> None:
+    """Streamlit's own first-use work, done here instead of in the first visitor's run.
+
+    The first element a process ever draws makes Streamlit check whether it runs in a REPL with
+    ``inspect.stack()`` (~0.16 s, 73 % of the first page's script time), and the page icon loads
+    and compiles its emoji table (~15 ms). Both are private helpers: if they are not there, the
+    first visitor pays as before.
+    """
+    from streamlit import delta_generator, string_util
+
+    check = getattr(delta_generator, "_maybe_print_use_warning", None)
+    if callable(check):
+        check()  # under the server, it prints nothing
+    is_emoji = getattr(string_util, "is_emoji", None)
+    if callable(is_emoji):
+        is_emoji("📊")
+
+
 def _warm_up() -> None:
     from app import decisions_tab, field_tab, insights, panels, state, views  # noqa: F401
 
+    _streamlit_once_per_process()
     insights.warm_up(state.warm_up())
 
 

@@ -124,3 +124,16 @@ def test_warm_start_fills_what_the_index_tabs_need_before_any_lever_moves(tmp_pa
             assert insights.rank_width(ev, index_id).n_units == ev.result.indices[index_id].n_units
     assert calls == warm
     st.cache_resource.clear()
+
+
+def test_warm_start_pays_streamlits_first_use_checks(monkeypatch):
+    """The server's start does Streamlit's once-per-process REPL check (``inspect.stack()``,
+    ~0.16 s), so the first visitor's first element does not."""
+    import importlib
+
+    from streamlit import delta_generator
+
+    server = importlib.import_module("app.server")
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    server._streamlit_once_per_process()
+    assert delta_generator._use_warning_has_been_displayed is True
