@@ -15,6 +15,7 @@ indicator of meeting both targets, ``Σ_I w_I 1{y_I ≥ τ_I}``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,9 +57,25 @@ def draws_se(d: np.ndarray) -> float:
     return float(np.std(d, ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("nan")
 
 
-def objective_draws(resp: Response, x: np.ndarray, weights: dict[str, float]) -> np.ndarray:
-    """``Σ_I w_I 1{y_I ≥ τ_I}`` per draw at levers ``x``: the objective's draws."""
-    return sum(w * (resp.score(x, i) >= resp.threshold(i)) for i, w in weights.items())
+def hits_at(resp: Response, ids: Iterable[str]) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
+    """Per-draw ``1{y_I ≥ τ_I}`` of each index in ``ids`` at full lever vectors ``x``, kept per
+    allocation (the optimiser and the frontier often come back to one)."""
+    thresholds = {i: resp.threshold(i) for i in ids}
+    seen: dict[bytes, dict[str, np.ndarray]] = {}
+
+    def hits(x: np.ndarray) -> dict[str, np.ndarray]:
+        key = np.asarray(x, float).tobytes()
+        if key not in seen:
+            point = resp.at(x)
+            seen[key] = {i: point.score(i) >= tau for i, tau in thresholds.items()}
+        return seen[key]
+
+    return hits
+
+
+def objective_draws(hits: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """``Σ_I w_I 1{y_I ≥ τ_I}`` per draw: the objective's draws, from :func:`hits_at`'s hits."""
+    return sum(w * hits[i] for i, w in weights.items())
 
 
 @dataclass(frozen=True)
@@ -125,18 +142,10 @@ def reestimate(
     frontier on the fresh record ``fresh`` (lever vectors in :func:`~simulator.response.group_keys` order)."""
     resp = Response.build(engine, fresh, scenario)
     n = fresh.draws
-    thresholds = {i: resp.threshold(i) for i in weights}
-    seen: dict[bytes, dict[str, np.ndarray]] = {}
-
-    def hits(x: np.ndarray) -> dict[str, np.ndarray]:  # frontier points often repeat an allocation
-        key = np.asarray(x, float).tobytes()
-        if key not in seen:
-            point = resp.at(x)
-            seen[key] = {i: point.score(i) >= thresholds[i] for i in weights}
-        return seen[key]
+    hits = hits_at(resp, weights)
 
     def objective(h: dict[str, np.ndarray]) -> np.ndarray:
-        return sum(w * h[i] for i, w in weights.items())
+        return objective_draws(h, weights)
 
     h_plan, h_opt, h_more = hits(resp.planned), hits(optimised), hits(more)
     j_plan, j_opt, j_more = objective(h_plan), objective(h_opt), objective(h_more)

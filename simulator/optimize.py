@@ -40,7 +40,7 @@ import numpy as np
 from scipy import optimize as sopt
 from scipy import special
 
-from simulator.allocation import OptimisationResult, draws_se, holdout, reestimate
+from simulator.allocation import OptimisationResult, draws_se, hits_at, holdout, objective_draws, reestimate
 from simulator.engine import Engine, Uncertainties
 from simulator.errors import InputError
 from simulator.levers import reads
@@ -130,17 +130,13 @@ def _problem(resp: Response, scenario: Scenario, weights: dict[str, float]) -> _
     x[free] = resp.bau[free]
     ids = list(weights)
     thresholds = {i: resp.threshold(i) for i in ids}
-    cache: dict[bytes, dict[str, np.ndarray]] = {}
+    at_levers = hits_at(resp, ids)
     values: dict[bytes, float] = {}
 
     def hits(d: np.ndarray) -> dict[str, np.ndarray]:
-        key = np.asarray(d, float).tobytes()
-        if key not in cache:
-            full = x.copy()
-            full[free] = resp.bau[free] + d
-            point = resp.at(full)
-            cache[key] = {i: point.score(i) >= thresholds[i] for i in ids}
-        return cache[key]
+        full = x.copy()
+        full[free] = resp.bau[free] + d
+        return at_levers(full)
 
     def true(d: np.ndarray) -> float:
         key = np.asarray(d, float).tobytes()
@@ -435,7 +431,7 @@ def optimise(
     opt_res = engine.run(unc, opt_scenario)
     hits_plan = sum(w[i] * plan_res.indices[i].hits["both"] for i in ids)
     hits_opt = sum(w[i] * opt_res.indices[i].hits["both"] for i in ids)
-    hits_more = _objective(p, p.hits(more))
+    hits_more = objective_draws(p.hits(more), p.index_weights)
     estimate = None
     if fresh and unc.seed is not None:
         estimate = reestimate(
@@ -466,7 +462,7 @@ def optimise(
         marginal_value=max(0.0, p.true(more) - p.true(best)),
         frontier=tuple(rows),
         se_plan={i: mc_se(plan_res.indices[i].p_both, unc.draws) for i in ids},
-        se_marginal=draws_se(hits_more - _objective(p, p.hits(best))),
+        se_marginal=draws_se(hits_more - objective_draws(p.hits(best), p.index_weights)),
         fresh=estimate,
     )
 
@@ -511,14 +507,9 @@ def _frontier(
         row = {
             "budget": float(b),
             "p_both": prev_value,
-            "se": draws_se(_objective(p, hits)),
+            "se": draws_se(objective_draws(hits, p.index_weights)),
             "cost": float(b - p.available + p.cost(d)),
         }
         row |= {f"p_both_{i}": float(h.mean()) for i, h in hits.items()}
         rows.append(row)
     return rows, solutions
-
-
-def _objective(p: _Problem, hits: dict[str, np.ndarray]) -> np.ndarray:
-    """``Σ_I w_I 1{y_I ≥ τ_I}`` per draw (:func:`~simulator.allocation.objective_draws`)."""
-    return sum(w * hits[i] for i, w in p.index_weights.items())
