@@ -17,13 +17,14 @@ module that draws it. The toolbar menu is hidden by ``client.toolbarMode`` in ``
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
 
 import streamlit as st
 
-from app.i18n import tr
+from app.i18n import STRINGS, tr
 from simulator.labels import number
 
 _UPLOADER_CSS = """<style>
@@ -131,65 +132,7 @@ window.parSimFixPage();
 
 # Streamlit's English words of its chrome, as keys of the one translation table: "en" is Streamlit's
 # text word for word, "vi" ours. Streamlit may add ": <the element's label>" to a toolbar button's.
-CHROME_KEYS = (
-    "chrome.show_data",
-    "chrome.show_chart",
-    "chrome.download_as",
-    "chrome.fullscreen",
-    "chrome.close_fullscreen",
-    "chrome.search",
-    "chrome.columns",
-    "chrome.copy_spec",
-    "chrome.copied_spec",
-    "chrome.copy",
-    "chrome.copied",
-    "chrome.increment",
-    "chrome.decrement",
-    "chrome.clear_value",
-    "chrome.clear_all",
-    "chrome.open_list",
-    "chrome.selected",
-    "chrome.remove",
-    "chrome.help_for",
-    "chrome.heading_link",
-    "chrome.sidebar",
-    "chrome.collapse_sidebar",
-    "chrome.expand_sidebar",
-    "chrome.chart",
-    "chrome.running",
-    "chrome.file_input",
-    "chrome.file_chip",
-    "chrome.cancel_upload",
-    "chrome.retry_upload",
-    "chrome.upload_failed",
-    "chrome.error",
-    "chrome.wrong_type",
-    "chrome.unknown_type",
-    "chrome.too_large",
-    "chrome.one_file",
-    "chrome.upload_error",
-    "chrome.add_files",
-    "chrome.type_to_search",
-    "chrome.result_of_one",  # before the {n} forms, which would match its Vietnamese too
-    "chrome.result_of",
-    "chrome.result_of_many",
-    "chrome.one_result",
-    "chrome.results",
-    "chrome.many_results",
-    "chrome.previous_result",
-    "chrome.next_result",
-    "chrome.close_search",
-    "chrome.column_menu",
-    "chrome.copy_column",
-    "chrome.sort_up",
-    "chrome.sort_down",
-    "chrome.format",
-    "chrome.statistics",
-    "chrome.autosize",
-    "chrome.pin",
-    "chrome.unpin",
-    "chrome.hide_column",
-)
+CHROME_KEYS = tuple(key for key in STRINGS if key.startswith("chrome."))  # in the table's order
 # what a {placeholder} of a template matches: a file's size ("12.0B", "1.2KB"), a count, else anything
 _GROUPS = {"size": r"\d+[.,]\d+ ?[KMG]?B", "n": r"\d+", "i": r"\d+"}
 
@@ -206,6 +149,7 @@ def _pattern(template: str) -> str:
     return "^" + "".join(out) + "(?<context>: .+)?$"
 
 
+@functools.cache
 def chrome_rules(lang: str) -> list[tuple[str, str]]:
     """``(pattern, template)`` pairs that write Streamlit's chrome in ``lang`` over the other language.
 
