@@ -10,21 +10,18 @@ the first visitor's page is drawn from them. Everything a visitor changes is com
 from __future__ import annotations
 
 import asyncio
-import os
+import importlib
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-# One BLAS thread unless the environment says otherwise, set before numpy is first imported: the
-# library's matrices are small, and on a 2-core server OpenBLAS's spinning threads fight the
-# session's own work (first page 5.2–7.4 s → 3.0 s under load; see docs/speed.md).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-import streamlit as st
-
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+importlib.import_module("app")  # the package sets numpy's BLAS threads before anything loads numpy
 
 
 def _streamlit_once_per_process() -> None:

@@ -5,22 +5,16 @@ Run from the repository root: ``python3 -m streamlit run app/streamlit_app.py``.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-# One BLAS thread unless the environment says otherwise, set before numpy is first imported: the
-# library's matrices are small, and on a 2-core server OpenBLAS's spinning threads fight the
-# session's own work (first page 5.2–7.4 s → 3.0 s under load; see docs/speed.md).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 
 import streamlit as st  # noqa: E402
 
-from app import fields, share, state  # noqa: E402
+from app import fields, share, state  # noqa: E402  (the package sets numpy's BLAS threads first)
 from app.i18n import tr  # noqa: E402
 from app.panels import compare_tab, export_tab, sidebar  # noqa: E402
 from app.text import plain  # noqa: E402
