@@ -25,6 +25,7 @@ MAX_COMPARED = 3  # saved plans run beside the current one
 def sidebar(lang: str) -> None:
     ss = st.session_state
     with st.sidebar:
+        chrome.page_language(lang)  # first: its CSS must reach the page before the uploader it words
         st.markdown(f"### {tr('plan', lang)}")
         ss.setdefault("shipped_pick", state.DEFAULT_PLAN)
         st.selectbox(
@@ -79,7 +80,6 @@ def sidebar(lang: str) -> None:
                     args=(name,),
                 )
             st.caption(tr("advanced_help", lang))
-        chrome.page_language(lang)
 
 
 def _new_plan_form(lang: str) -> None:

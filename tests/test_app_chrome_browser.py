@@ -235,3 +235,38 @@ def test_streamlits_tooltips_and_labels_speak_the_language(server, tmp_path):
         page.screenshot(path=str(ARTIFACTS / "chrome_en_upload_error.png"))
         english = _labels_in_english(page)
         assert "Collapse sidebar" in english and "Increment" in english and "Remove notes.txt" in english
+
+
+# From the page's first frame: each frame in which the uploader shows Streamlit's English (its
+# "Drag and drop" line, or its button without our word). Installed before the page's own scripts.
+ENGLISH_FRAMES = """(() => {
+  window.uploaderEnglishFrames = 0;
+  window.uploaderFrames = 0;
+  const tick = () => {
+    for (const zone of document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')) {
+      window.uploaderFrames++;
+      const button = zone.querySelector('button [data-has-shortcut]');
+      const line = zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"]');
+      if ((button && getComputedStyle(button, '::after').content === 'none')
+          || (line && getComputedStyle(line).display !== 'none')) window.uploaderEnglishFrames++;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();"""
+
+
+def test_uploader_never_shows_english_while_the_page_loads(server):
+    """The uploader's hiding CSS reaches the page before the uploader does, not after.
+
+    It used to come at the end of the sidebar: for the first 4–5 frames of a page the uploader read
+    "Drag and drop file here" and "Browse files", and a check made right after the first run could
+    find the button without its word (a CI failure of the test above).
+    """
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.add_init_script(ENGLISH_FRAMES)
+        page.goto(f"{server}/?plan=can_tho_2021&draws=2000", wait_until="domcontentloaded")
+        page.get_by_text("Khả năng đạt cả hai").first.wait_for(timeout=60_000)
+        page.wait_for_function("() => window.uploaderFrames > 60", timeout=30_000)
+        assert page.evaluate("window.uploaderEnglishFrames") == 0
