@@ -87,3 +87,22 @@ def tabs(keys: Sequence[str], label: Callable[[str], str], key: str) -> dict[str
     if len(open_tabs) == 1:
         ss[f"{key}:open"] = next(iter(open_tabs))
     return open_tabs
+
+
+def lazy_expander(label: str, key: str) -> object:
+    """``st.expander`` whose content the caller draws only while it is open (``box.open``).
+
+    Closed, it costs one element on a rerun instead of its whole content (the assumptions under
+    each index tab: a list and a table, re-rendered by the browser on every lever move before).
+    Streamlit identifies the expander by its label and ``expanded``, so a new label (another
+    language, another count) would make a new, closed one: as in :func:`tabs`, ``expanded`` is
+    pinned to the remembered state (``<key>:open``) each time the label changes.
+    """
+    ss = st.session_state
+    pin = ss.get(f"{key}:pin")
+    if pin is None or pin[0] != label:
+        pin = (label, bool(ss.get(f"{key}:open", False)))
+        ss[f"{key}:pin"] = pin
+    box = st.expander(label, expanded=pin[1], key=key, on_change="rerun")
+    ss[f"{key}:open"] = bool(box.open)
+    return box

@@ -486,8 +486,13 @@ def cb_delete_saved(plan_id: str, name: str) -> None:
         st.session_state["origin"] = {"kind": "upload", "name": name}
 
 
+def lever_key(index_id: str, group: str) -> str:
+    """The session-state key of a lever's slider (its widget key)."""
+    return f"w:lv:{index_id}:{group}"
+
+
 def cb_lever(index_id: str, group: str) -> None:
-    st.session_state["levels"][index_id][group] = share.fraction(st.session_state[f"w:lv:{index_id}:{group}"])
+    st.session_state["levels"][index_id][group] = share.fraction(st.session_state[lever_key(index_id, group)])
 
 
 def cb_all_bau(index_id: str) -> None:

@@ -41,7 +41,7 @@ if "plan" not in ss:
 state.process_pending()
 
 lang = ss["lang"]
-inject_css(ss.get("present", False))
+inject_css(ss.get("present", False), ss["plan"], lang)
 sidebar(lang)
 
 base = ss["plan"]

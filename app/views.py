@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +14,7 @@ from app.numbers import typed
 from app.text import plain
 from simulator import report
 from simulator.labels import INDEX_SHORT, number, percent, prob_with_error
+from simulator.scenario import Scenario
 from simulator.units import crosswalk, field_date
 
 INDEX_NAMES = INDEX_SHORT
@@ -46,16 +50,20 @@ _CSS = """
 [data-testid="stMetricDelta"] {font-size: 0.95rem; height: auto !important;}
 [class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: min(2.9rem, 16cqi);}
 [class*="st-key-ov_gain_"] [data-testid="stMetricValue"] {font-size: min(2.1rem, 10.5cqi);}
-[data-testid="stCaptionContainer"], .bau-mark, .sec-row .lab, .target-line,
+[data-testid="stCaptionContainer"], .sec-row .lab, .target-line,
   [data-testid="stFileUploaderDropzoneInstructions"] small
   {color: color-mix(in srgb, currentColor 76%, transparent) !important; opacity: 1 !important;}
 .stApp {--ok: #15803d; --ok: light-dark(#15803d, #4ade80);
   --bad: #b91c1c; --bad: light-dark(#b91c1c, #f87171);}
-.bau-mark {position: relative; height: 1rem; margin: -1.55rem 0.55rem 0 0.55rem; pointer-events: none;}
-.bau-mark span {position: absolute; transform: translateX(-50%); font-size: 0.72rem;
-  white-space: nowrap; line-height: 1rem; font-weight: 600;}
-.bau-mark span::before {content: ""; position: absolute; left: 50%; top: -0.55rem; height: 0.5rem;
-  border-left: 2px solid currentColor;}
+[class*="st-key-w-lv-"] {margin-bottom: 1rem;}
+[class*="st-key-w-lv-"] [data-testid="stSlider"] {position: relative;}
+[class*="st-key-w-lv-"] [data-testid="stSlider"]::before {content: ""; position: absolute;
+  left: var(--bau); top: calc(100% - 0.625rem); height: 0.5rem; border-left: 2px solid currentColor;
+  pointer-events: none;}
+[class*="st-key-w-lv-"] [data-testid="stSlider"]::after {content: var(--bau-text); position: absolute;
+  left: var(--bau); top: calc(100% - 0.0625rem); transform: translateX(-50%); font-size: 0.72rem;
+  white-space: nowrap; line-height: 1rem; font-weight: 600; pointer-events: none;
+  color: color-mix(in srgb, currentColor 76%, transparent);}
 [data-testid="stAppDeployButton"] {display: none;}
 .st-key-field_split [data-testid="stHorizontalBlock"] {flex-wrap: wrap;}
 .st-key-field_split [data-testid="stColumn"] {flex: 1 1 34rem !important; min-width: min(100%, 34rem);}
@@ -85,7 +93,7 @@ section[data-testid="stSidebar"], header[data-testid="stHeader"] {display: none;
 [class*="st-key-ov_gain_"] [data-testid="stMetricValue"] {font-size: min(2.3rem, 10.5cqi);}
 [data-testid="stMetricLabel"] p {font-size: 1.25rem;}
 [data-testid="stMetricDelta"] {font-size: 1.15rem;}
-.bau-mark span {font-size: 0.9rem;}
+[class*="st-key-w-lv-"] [data-testid="stSlider"]::after {font-size: 0.9rem;}
 .sec-row .lab {font-size: 1.2rem;} .sec-row .val {font-size: 1.8rem;} .sec-row .dlt {font-size: 1.05rem;}
 h2 {font-size: 1.5rem !important; padding: 0 !important;}
 .idx-head {font-size: min(1.6rem, 7.5cqi);}
@@ -95,8 +103,26 @@ h2 {font-size: 1.5rem !important; padding: 0 !important;}
 """
 
 
-def inject_css(present: bool) -> None:
-    st.markdown(_CSS + (_PRESENT if present else ""), unsafe_allow_html=True)
+def inject_css(present: bool, plan: Scenario, lang: str) -> None:
+    """The page's CSS, with the "Hiện trạng" marks of ``plan``'s levers (see :func:`bau_marks_css`)."""
+    st.markdown(_CSS + (_PRESENT if present else "") + bau_marks_css(plan, lang), unsafe_allow_html=True)
+
+
+def bau_marks_css(plan: Scenario, lang: str) -> str:
+    """Under each lever's track, a tick and the word "Hiện trạng" at the group's BAU level.
+
+    Drawn by CSS on the slider (its ``::before`` and ``::after``, placed by ``--bau``) from the page,
+    not by an element beside each slider inside the tab: a lever's move then re-renders eight
+    elements fewer. The position is the slider track's: 0.375rem in from each side of the widget.
+    The word is ours (the translation table) and the class is Streamlit's for the widget's key (each
+    character outside ``[A-Za-z0-9_-]`` becomes "-"): no user text reaches the CSS.
+    """
+    rules = [f".stApp {{--bau-text: {json.dumps(tr('bau_short', lang), ensure_ascii=False)};}}"]
+    for index_id, index in plan.indices.items():
+        for g in index.groups:
+            css_class = "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", state.lever_key(index_id, g.id))
+            rules.append(f".{css_class} {{--bau: calc(0.375rem + (100% - 0.75rem) * {g.bau:.6g});}}")
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
 def _delta(plan, bau, key: str, lang: str) -> str | int:
@@ -275,7 +301,7 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
     scenario = ev.scenario.indices[index_id]
     box = st.container(height=640 if ss.get("present") else 520, border=False)
     for n, g in enumerate(base.groups, start=1):
-        key = f"w:lv:{index_id}:{g.id}"
+        key = state.lever_key(index_id, g.id)
         level = ss["levels"][index_id][g.id]
         ss[key] = float(share.percent_text(level))  # exactly the plan's level, in percent
         name = g.name_vi if lang == "vi" else g.name_en
@@ -297,11 +323,6 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
                 weights=", ".join(f"{plain(k)} {number(v, 2, lang)}" for k, v in g.weights.items()),
                 cost=plain(cost),
             ),
-        )
-        mark = tr("bau_short", lang)
-        box.markdown(
-            f'<div class="bau-mark"><span style="left:{100 * g.bau:.4g}%">{mark}</span></div>',
-            unsafe_allow_html=True,
         )
     b1, b2 = st.columns(2)
     b1.button(tr("all_bau", lang), key=f"bau_{index_id}", on_click=state.cb_all_bau, args=(index_id,))
@@ -348,8 +369,10 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
         if r.components_assumed:
             st.caption(tr("components_assumed", lang))
         notes = assumptions_of(ev, index_id, lang)
-        with st.expander("⚠ " + tr("assumptions_n", lang, n=len(notes))):
-            st.markdown("\n".join(f"- {plain(a)}" for a in notes))
-            st.markdown(f"**{tr('groups_assumptions', lang)}**")
-            frame = report.levels_frame(ev.scenario, lang)
-            st.dataframe(frame[frame["index"] == index_id].drop(columns=["index"]), hide_index=True)
+        box = fields.lazy_expander("⚠ " + tr("assumptions_n", lang, n=len(notes)), f"assumptions_{index_id}")
+        if box.open:
+            with box:
+                st.markdown("\n".join(f"- {plain(a)}" for a in notes))
+                st.markdown(f"**{tr('groups_assumptions', lang)}**")
+                frame = report.levels_frame(ev.scenario, lang)
+                st.dataframe(frame[frame["index"] == index_id].drop(columns=["index"]), hide_index=True)

@@ -185,10 +185,8 @@ def test_streamlits_tooltips_and_labels_speak_the_language(server, tmp_path):
         # a number input's steps (focused, hovered), the dataframe's toolbar, and a lever move: the
         # observer's cost per rerun
         page.get_by_role("tab", name="PAR INDEX").click()
-        box = page.locator(
-            '[data-testid="stExpander"]', has=page.locator('[data-testid="stDataFrame"]')
-        ).first
-        box.locator("summary").click()  # the table sits in a closed expander
+        box = page.locator('[class*="st-key-assumptions_par_index"]')
+        box.locator("summary").click()  # the table is drawn once its expander is opened
         frame = box.locator('[data-testid="stDataFrame"]')
         frame.wait_for(timeout=30_000)
         settings = page.locator(

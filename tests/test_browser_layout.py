@@ -99,6 +99,7 @@ TEXT_JS = r"""
 # legend text, against the background they are drawn on (computed colours, alpha composited).
 CONTRAST_JS = r"""
 (min) => {
+  const MARKS = '[class*="st-key-w-lv-"] [data-testid="stSlider"]';
   const parse = (s) => {
     const v = (s.match(/[\d.]+/g) || []).map(Number);
     if (s.startsWith('color(')) return [v[0] * 255, v[1] * 255, v[2] * 255, v.length > 3 ? v[3] : 1];
@@ -121,16 +122,21 @@ CONTRAST_JS = r"""
   };
   const selectors = [
     '[data-testid="stCaptionContainer"] *', '.sec-row .lab', '.sec-row .dlt', '.target-line',
-    '.bau-mark span', '.stVegaLiteChart .role-axis-label text', '.stVegaLiteChart .role-axis-title text',
+    '.stVegaLiteChart .role-axis-label text', '.stVegaLiteChart .role-axis-title text',
     '.stVegaLiteChart .role-legend-label text',
   ];
   const out = [], seen = new Set();
   let checked = 0;
-  for (const el of document.querySelectorAll(selectors.join(','))) {
-    const own = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+  // the "Hiện trạng" marks are the levers' ::after (CSS text): [element, pseudo-element] pairs
+  const marks = [...document.querySelectorAll(MARKS)].map((el) => [el, '::after']);
+  const texts = [...document.querySelectorAll(selectors.join(','))].map((el) => [el, null]);
+  for (const [el, pseudo] of texts.concat(marks)) {
+    const content = pseudo ? getComputedStyle(el, pseudo).content : '';
+    const own = pseudo ? (content.startsWith('"') ? JSON.parse(content) : '')
+      : [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
     const r = el.getBoundingClientRect();
     if (!own || r.width === 0 || r.height === 0) continue;
-    const svg = el instanceof SVGElement, cs = getComputedStyle(el);
+    const svg = el instanceof SVGElement, cs = getComputedStyle(el, pseudo);
     const fg = parse(svg ? cs.fill : cs.color);
     for (let e = el; e; e = e.parentElement) fg[3] *= parseFloat(getComputedStyle(e).opacity);
     if (fg[3] === 0) continue;  // hidden (Vega hides overlapping labels with opacity 0)
@@ -142,6 +148,21 @@ CONTRAST_JS = r"""
   }
   return {checked, low: out};
 }
+"""
+
+LEVERS = '[class*="st-key-w-lv-"] [data-testid="stSlider"]'
+# Each lever's "Hiện trạng" mark (its ::after text and ::before tick) and its thumb, in page pixels
+MARKS_JS = r"""
+() => [...document.querySelectorAll('[class*="st-key-w-lv-"] [data-testid="stSlider"]')].map((el) => {
+  const r = el.getBoundingClientRect(), after = getComputedStyle(el, '::after');
+  const thumb = el.querySelector('input[type="range"]').parentElement.getBoundingClientRect();
+  return {
+    text: after.content.startsWith('"') ? JSON.parse(after.content) : after.content,
+    mark: r.left + parseFloat(after.left),
+    tick: r.left + parseFloat(getComputedStyle(el, '::before').left),
+    thumb: (thumb.left + thumb.right) / 2,
+  };
+})
 """
 
 HEADLINE_JS = r"""
@@ -228,7 +249,7 @@ def test_projector_layout(server, size, lang):
         _check(page, "overview", problems, words=lang == "vi")
 
         page.get_by_role("tab", name="PAR INDEX").click()
-        page.locator(".bau-mark").first.wait_for(timeout=60_000)
+        page.locator(LEVERS).first.wait_for(timeout=60_000)
         page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
         _settle(page, 2500)
         page.screenshot(path=str(ARTIFACTS / f"index_{tag}.png"))
@@ -260,11 +281,32 @@ def test_dark_theme_readable(server):
         page = _open(browser, server, (1280, 720), "vi", scheme="dark")
         _check(page, "overview (dark)", problems, words=False)
         page.get_by_role("tab", name="PAR INDEX").click()
-        page.locator(".bau-mark").first.wait_for(timeout=60_000)
+        page.locator(LEVERS).first.wait_for(timeout=60_000)
         page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
         _settle(page, 2500)
         page.screenshot(path=str(ARTIFACTS / "index_vi_1280x720_dark.png"))
         _check(page, "PAR INDEX tab (dark)", problems, words=False)
-        ticks = page.locator(".bau-mark span").count()
+        ticks = len([m for m in page.evaluate(MARKS_JS) if m["text"] == "Hiện trạng"])
     assert ticks > 0, "no 'hiện trạng' tick drawn under the sliders"
     assert not problems, _listing(problems)
+
+
+@browser
+@needs_chromium
+def test_bau_marks_sit_where_the_thumb_is_at_bau(server):
+    """Known answer: with every lever at its BAU level ("Tất cả về hiện trạng"), each thumb's centre
+    is on its "Hiện trạng" mark and tick; at the plan's own levels (above BAU) it is not."""
+    with chromium() as browser:
+        page = _open(browser, server, (1280, 720), "vi")
+        page.get_by_role("tab", name="PAR INDEX").click()
+        page.locator(LEVERS).first.wait_for(timeout=60_000)
+        _settle(page, 500)
+        planned = page.evaluate(MARKS_JS)
+        page.get_by_role("button", name=tr("all_bau", "vi")).first.click()
+        page.wait_for_function(
+            f"() => ({MARKS_JS})().every((m) => Math.abs(m.mark - m.thumb) < 0.6)", timeout=30_000
+        )
+        at_bau = page.evaluate(MARKS_JS)
+    assert len(at_bau) == 8 and {m["text"] for m in at_bau} == {"Hiện trạng"}
+    assert all(abs(m["tick"] - m["mark"]) < 0.5 for m in at_bau)
+    assert max(abs(m["mark"] - m["thumb"]) for m in planned) > 20  # the plan's levels are above BAU

@@ -48,3 +48,35 @@ def test_language_switch_keeps_the_open_tabs(server):
         page.get_by_role("tab", name="Tổng quan").wait_for(timeout=30_000)
         _settle(page)
         assert _selected(page) == ["PAPI"]
+
+
+ASSUMPTIONS = '[class*="st-key-assumptions_par_index"]'
+
+
+def test_assumptions_drawn_only_while_open_and_kept_open_across_language(server):
+    """Closed, the assumptions under an index tab are not drawn (a lever move re-renders one element,
+    not a list and a table); opened, they are; a change of language or a lever move keeps them open."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(server, wait_until="domcontentloaded")
+        page.get_by_text("Khả năng đạt cả hai").first.wait_for(timeout=60_000)
+        page.get_by_role("tab", name="PAR INDEX").click()
+        box = page.locator(ASSUMPTIONS)
+        box.wait_for(timeout=60_000)
+        _settle(page)
+        assert box.locator('[data-testid="stDataFrame"], li').count() == 0
+        box.locator("summary").click()
+        box.locator('[data-testid="stDataFrame"]').wait_for(timeout=30_000)
+        assert box.locator("li").count() > 0
+        page.get_by_role("slider").first.focus()
+        page.keyboard.press("ArrowLeft")
+        _settle(page)
+        assert box.locator('[data-testid="stDataFrame"]').count() == 1
+        page.get_by_text("English", exact=True).click()
+        box.get_by_text("Model assumptions").wait_for(timeout=30_000)
+        _settle(page)
+        assert box.locator('[data-testid="stDataFrame"]').count() == 1
+        box.locator("summary").click()  # closed again: its content goes
+        page.wait_for_function(
+            f"() => !document.querySelector('{ASSUMPTIONS} [data-testid=\"stDataFrame\"]')", timeout=30_000
+        )
