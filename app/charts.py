@@ -139,6 +139,11 @@ def finish(spec: Spec, lang: str, big: bool, height: int | Spec) -> Spec:
             },
             "text": {"color": INK},
             "view": {"strokeWidth": 0},
+            # no ARIA texts of Vega's own: they are English ("X-axis titled … for a linear scale",
+            # "axis", "legend", "bar"), one per bar with every field at full precision; the chart's
+            # title is the text above it and its data are in the chart's "Xem dữ liệu" table
+            "aria": False,
+            "mark": {"aria": False},
         },
     }
 
