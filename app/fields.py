@@ -76,13 +76,9 @@ def tabs(keys: Sequence[str], label: Callable[[str], str], key: str) -> dict[str
     Returns the open tab's container by its key (one entry).
     """
     ss = st.session_state
-    lang = ss.get("lang", "vi")
-    pin = ss.get(f"{key}:pin")
-    if pin is None or pin[0] != lang:
-        remembered = ss.get(f"{key}:open")
-        pin = (lang, remembered if remembered in keys else keys[0])
-        ss[f"{key}:pin"] = pin
-    boxes = st.tabs([label(k) for k in keys], key=key, default=label(pin[1]), on_change="rerun")
+    remembered = ss.get(f"{key}:open")
+    pinned = _pinned(key, ss.get("lang", "vi"), remembered if remembered in keys else keys[0])
+    boxes = st.tabs([label(k) for k in keys], key=key, default=label(pinned), on_change="rerun")
     open_tabs = {k: box for k, box in zip(keys, boxes, strict=True) if box.open is not False}
     if len(open_tabs) == 1:
         ss[f"{key}:open"] = next(iter(open_tabs))
@@ -99,10 +95,19 @@ def lazy_expander(label: str, key: str) -> object:
     pinned to the remembered state (``<key>:open``) each time the label changes.
     """
     ss = st.session_state
-    pin = ss.get(f"{key}:pin")
-    if pin is None or pin[0] != label:
-        pin = (label, bool(ss.get(f"{key}:open", False)))
-        ss[f"{key}:pin"] = pin
-    box = st.expander(label, expanded=pin[1], key=key, on_change="rerun")
+    pinned = _pinned(key, label, bool(ss.get(f"{key}:open", False)))
+    box = st.expander(label, expanded=pinned, key=key, on_change="rerun")
     ss[f"{key}:open"] = bool(box.open)
     return box
+
+
+def _pinned(key: str, identity: object, remembered: object) -> object:
+    """The default a stateful container ``key`` is drawn with: ``remembered`` (its last state), taken
+    afresh only when ``identity`` (what Streamlit identifies it by: the language of the tabs' labels,
+    the expander's label) changes, so within one identity the widget stays the same widget."""
+    ss = st.session_state
+    pin = ss.get(f"{key}:pin")
+    if pin is None or pin[0] != identity:
+        pin = (identity, remembered)
+        ss[f"{key}:pin"] = pin
+    return pin[1]

@@ -51,7 +51,8 @@ _CSS = """
 [class*="st-key-big_"] [data-testid="stMetricValue"] {font-size: min(2.9rem, 16cqi);}
 [class*="st-key-ov_gain_"] [data-testid="stMetricValue"] {font-size: min(2.1rem, 10.5cqi);}
 [data-testid="stCaptionContainer"], .sec-row .lab, .target-line,
-  [data-testid="stFileUploaderDropzoneInstructions"] small
+  [data-testid="stFileUploaderDropzoneInstructions"] small,
+  [class*="st-key-w-lv-"] [data-testid="stSlider"]::after
   {color: color-mix(in srgb, currentColor 76%, transparent) !important; opacity: 1 !important;}
 .stApp {--ok: #15803d; --ok: light-dark(#15803d, #4ade80);
   --bad: #b91c1c; --bad: light-dark(#b91c1c, #f87171);}
@@ -62,8 +63,7 @@ _CSS = """
   pointer-events: none;}
 [class*="st-key-w-lv-"] [data-testid="stSlider"]::after {content: var(--bau-text); position: absolute;
   left: var(--bau); top: calc(100% - 0.0625rem); transform: translateX(-50%); font-size: 0.72rem;
-  white-space: nowrap; line-height: 1rem; font-weight: 600; pointer-events: none;
-  color: color-mix(in srgb, currentColor 76%, transparent);}
+  white-space: nowrap; line-height: 1rem; font-weight: 600; pointer-events: none;}
 [data-testid="stAppDeployButton"] {display: none;}
 .st-key-field_split [data-testid="stHorizontalBlock"] {flex-wrap: wrap;}
 .st-key-field_split [data-testid="stColumn"] {flex: 1 1 34rem !important; min-width: min(100%, 34rem);}
