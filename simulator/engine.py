@@ -56,6 +56,7 @@ STORE = np.float32  # storage type of pre-drawn inputs (halves the memory of a c
 CALIBRATION_DRAWS = 4000  # draws the calibration of effectiveness is solved on (fixed: see Engine.calibrated)
 CALIBRATION_SEED = 20250701
 BASELINES_KEPT = 2  # baselines an engine keeps (the plan, its status quo and analyses share one)
+LEVERS_KEPT = 6  # lever inputs an engine keeps: each index's for two sets of lever assumptions
 
 
 class PlanStructureError(InputError):
@@ -126,6 +127,7 @@ class Engine:
     forecasts: dict[str, BAUForecast]
     focal: dict[str, Focal] = field(default_factory=dict)
     _kept: list = field(default_factory=list, compare=False, repr=False)
+    _kept_levers: list = field(default_factory=list, compare=False, repr=False)
     calibration: dict = field(default_factory=dict)
 
     @classmethod
@@ -314,13 +316,31 @@ class Engine:
         scenario = self.effective(scenario or self.scenario)
         out = {}
         for index_id, plan in scenario.indices.items():
-            u = unc.by_index[index_id]
-            if u.levers == lever_params(plan):
-                arrays = (u.delivery, u.weights, u.effectiveness)
-            else:
-                arrays = draw_levers(plan, u.seeds, unc.draws, STORE)
-            out[index_id] = LeverInputs.build(plan, *arrays)
+            params = lever_params(plan)
+            key = (index_id, params, tuple(plan.bau.tolist()))
+            kept = next((v for ref, k, v in list(self._kept_levers) if ref() is unc and k == key), None)
+            if kept is None:
+                u = unc.by_index[index_id]
+                if u.levers == params:
+                    arrays = (u.delivery, u.weights, u.effectiveness)
+                else:
+                    arrays = draw_levers(plan, u.seeds, unc.draws, STORE)
+                kept = LeverInputs.build(plan, *arrays)
+                self._keep_levers(unc, key, kept)
+            out[index_id] = kept
         return out
+
+    def _keep_levers(self, unc: Uncertainties, key: tuple, inputs: LeverInputs) -> None:
+        """Keep ``inputs`` (a pure function of ``unc`` and ``key``: the index, its lever parameters
+        and BAU levels, never the planned levels) for the next run on ``unc``; the last
+        :data:`LEVERS_KEPT`, each only as long as its record is alive."""
+        kept_list = self._kept_levers
+
+        def forget(ref: weakref.ref) -> None:
+            kept_list[:] = [entry for entry in kept_list if entry[0] is not ref]
+
+        kept_list.append((weakref.ref(unc, forget), key, inputs))
+        del kept_list[:-LEVERS_KEPT]
 
     def run(self, unc: Uncertainties, scenario: Scenario | None = None) -> SimulationResult:
         """Evaluate ``scenario`` (default: the engine's plan) on the draws ``unc``.

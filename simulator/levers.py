@@ -183,7 +183,7 @@ def lever_step(base: IndexBaseline, levers: LeverInputs, change: np.ndarray) -> 
     The one lever step of the model (module docstring). Since ``ew ≥ 0``, a plan with no group
     below its BAU pushes every sub-criterion up, and only the gain branch is evaluated.
     """
-    push = (levers.ew * change[levers.g_idx]) @ levers.pick
+    push = levers.ew @ (change[levers.g_idx, None] * levers.pick)  # each row of pick has one 1
     if np.all(change >= 0):
         return base.room_up * np.minimum(push, 1.0)
     return np.where(push >= 0, base.room_up * np.minimum(push, 1.0), base.room_down * np.maximum(push, -1.0))

@@ -274,3 +274,27 @@ def test_baselines_are_kept_only_while_their_records_live(engine: Engine, plan: 
     del unc, records, r
     gc.collect()
     assert engine._kept == []
+
+
+def test_lever_inputs_are_kept_per_record_and_keyed_on_what_they_depend_on(
+    engine: Engine, plan: Scenario
+) -> None:
+    """A lever's move reuses the record's lever inputs; other lever assumptions or BAU levels don't."""
+    engine = Engine(plan, engine.forecasts, engine.focal)  # its own kept inputs
+    fresh = Engine(plan, engine.forecasts, engine.focal)
+    unc = engine.uncertainties(400, 5)
+    moved = plan.with_levels({"papi": {g.id: 0.9 for g in plan.indices["papi"].groups}})
+    first = engine.levers(unc, plan)
+    assert all(engine.levers(unc, moved)[i] is first[i] for i in first)  # levels are not in the key
+    low = _with_reliability(plan, 0.2)
+    assert engine.levers(unc, low)["papi"] is not first["papi"]
+    assert engine.run(unc, low).to_dict() == fresh.run(unc, low).to_dict()
+    papi = plan.indices["papi"]
+    groups = (replace(papi.groups[0], bau=0.1), *papi.groups[1:])
+    other_bau = replace(plan, indices={**plan.indices, "papi": replace(papi, groups=groups)})
+    assert engine.levers(unc, other_bau)["papi"].bau[0] == 0.1
+    assert engine.run(unc, moved).to_dict() == fresh.run(unc, moved).to_dict()
+    assert len(engine._kept_levers) <= 6
+    del unc
+    gc.collect()
+    assert engine._kept_levers == []
