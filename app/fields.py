@@ -101,6 +101,34 @@ def lazy_expander(label: str, key: str) -> object:
     return box
 
 
+def choice(key: str, options: Sequence[str], label: str, format_func: Callable[[str], str]) -> str:
+    """One of ``options`` picked with a segmented control; the pick outlives the control.
+
+    The pick lives under ``key`` (the control, ``w:<key>``, only edits it, as the language radio
+    does), so it survives a run in which the control is not drawn (another tab open: Streamlit then
+    forgets the control's own state) and a change of language (the control is identified by its
+    key, not by its labels). A pick can't be cleared: one option is always shown.
+    """
+    ss = st.session_state
+    picked = ss.get(key) if ss.get(key) in options else options[0]
+    ss[key] = ss[f"w:{key}"] = picked
+    st.segmented_control(
+        label,
+        list(options),
+        key=f"w:{key}",
+        format_func=format_func,
+        required=True,
+        on_change=_cb_choice,
+        args=(key,),
+        label_visibility="collapsed",
+    )
+    return picked
+
+
+def _cb_choice(key: str) -> None:
+    st.session_state[key] = st.session_state[f"w:{key}"]
+
+
 def _pinned(key: str, identity: object, remembered: object) -> object:
     """The default a stateful container ``key`` is drawn with: ``remembered`` (its last state), taken
     afresh only when ``identity`` (what Streamlit identifies it by: the language of the tabs' labels,

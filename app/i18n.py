@@ -401,7 +401,19 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "ov_count_axis": {"vi": "Số tỉnh-năm", "en": "Province-years"},
     "ov_gain": {"vi": "Mức tăng kế hoạch giả định", "en": "Gain the plan assumes"},
-    "ov_gain_value": {"vi": "+{gain} ± {se} điểm", "en": "+{gain} ± {se} points"},
+    "ov_gain_value": {"vi": "{gain} ± {se} điểm", "en": "{gain} ± {se} points"},
+    "ov_line": {
+        "vi": "Góc nhìn lịch sử: kế hoạch giả định mức tăng {gain} điểm, cao hơn {q} % trong {n} tỉnh-năm "
+        "của nhóm tham chiếu.",
+        "en": "Outside view: the plan assumes a gain of {gain} points, above {q} % of the reference "
+        "class's {n} province-years.",
+    },
+    "ov_see": {"vi": "Xem “Góc nhìn lịch sử”.", "en": "See “Outside view”."},
+    # the index tab's views under the headline
+    "view_pick": {"vi": "Biểu đồ", "en": "Charts"},
+    "view_dist": {"vi": "Phân phối {year}", "en": "{year} distributions"},
+    "view_history": {"vi": "Lịch sử, dự báo", "en": "History"},
+    "view_components": {"vi": "Thành phần điểm", "en": "Components"},
     "ov_percentile": {
         "vi": "Cao hơn {q} % trong {n} tỉnh-năm của nhóm tham chiếu (phân vị thứ {q}).",
         "en": "Above {q} % of the reference class's {n} province-years ({q}th percentile).",
@@ -641,6 +653,7 @@ STRINGS: dict[str, dict[str, str]] = {
 # App keys whose words are a library label's, word for word (chart axes and marks).
 SAME_AS: dict[str, str] = {
     "ov_title": "outside.title",
+    "view_outside": "outside.title",
     "draws_field": "col.draws",
     "c_score": "score",
     "c_rank": "col.rank",

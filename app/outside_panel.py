@@ -80,7 +80,7 @@ def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> 
                 tr(
                     "ov_gain_value",
                     lang,
-                    gain=number(view.gain_mean, 2, lang),
+                    gain=signed(view.gain_mean, 2, lang),
                     se=number(view.gain_mc_se, 3 if view.gain_mc_se < 0.005 else 2, lang),
                 ),
                 help=tr("mc_help", lang, draws=number(r.draws, 0, lang)),
@@ -116,6 +116,32 @@ def outside_panel(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> 
         notes.append(ASSUMPTION_TRANSFER[lang])
     for note in notes:
         st.caption("⚠ " + plain(note))
+
+
+def outside_line(ev: state.Evaluation, index_id: str, lang: str) -> None:
+    """The outside view's verdict in one line, under every other view of the index tab: the flag
+    (a gain few provinces have achieved) as a warning, else where the plan's gain stands."""
+    view = insights.outside(ev, index_id)
+    if view.flagged:
+        st.warning(plain(view.flag_text(lang)) + " " + tr("ov_see", lang))
+        return
+    st.caption(
+        tr(
+            "ov_line",
+            lang,
+            gain=signed(view.gain_mean, 2, lang),
+            q=number(view.gain_percentile, 0, lang),
+            n=number(view.reference.n, 0, lang),
+        )
+    )
+
+
+def signed(x: float, digits: int, lang: str) -> str:
+    """A change with its sign: ``+1,20`` / ``−0,35`` (vi), ``+1.20`` / ``−0.35`` (en); zero unsigned."""
+    text = number(abs(x), digits, lang)
+    if float(text.replace(".", "").replace(",", ".")) == 0:
+        return number(0.0, digits, lang)
+    return ("+" if x > 0 else "\u2212") + text
 
 
 def rank_width_note(ev: state.Evaluation, index_id: str, lang: str) -> None:

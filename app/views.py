@@ -66,6 +66,7 @@ _CSS = """
   white-space: nowrap; line-height: 1rem; font-weight: 600; pointer-events: none;}
 [data-testid="stAppDeployButton"] {display: none;}
 .st-key-field_split [data-testid="stHorizontalBlock"] {flex-wrap: wrap;}
+[data-testid="stButtonGroup"] > div {flex-wrap: wrap; row-gap: 0.25rem;}
 .st-key-field_split [data-testid="stColumn"] {flex: 1 1 34rem !important; min-width: min(100%, 34rem);}
 [data-testid="stTab"][aria-selected="true"] {color: light-dark(rgb(207, 66, 80), #f0808c);}
 h2 {font-size: 1.6rem !important; padding-top: 0.2rem !important;}
@@ -329,45 +330,36 @@ def _levers(ev: state.Evaluation, index_id: str, lang: str) -> None:
     b2.button(tr("reset_plan", lang), key=f"reset_{index_id}", on_click=state.cb_reset, args=(index_id,))
 
 
+VIEWS = ("dist", "history", "components", "outside")  # what the index tab shows under its headline
+
+
 def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
+    """Levers on the left; on the right the headline, then one view the planner picks.
+
+    One view at a time (the distributions first): on a 1280×720 projector only the headline and
+    one pair of charts fit anyway, and a lever's move then redraws two charts instead of seven
+    (the browser's drawing is most of a move's time). Whatever the view, the outside view's
+    verdict on the plan's gain stays on screen in one line.
+    """
     left, right = st.columns([0.34, 0.66], gap="large")
-    r, b = ev.result.indices[index_id], ev.bau.indices[index_id]
-    plan = ev.scenario.indices[index_id]
     with right:  # the headline first: after a lever's move it reaches the screen before the rest
         metrics(ev, index_id, lang)
         st.caption(_expected_line(ev, index_id, lang))
     with left:
         _levers(ev, index_id, lang)
     with right:
-        c1, c2 = st.columns(2)
-        with c1:
-            st.markdown(f"**{tr('score_dist', lang, year=ev.scenario.year)}**")
-            hist = report.score_histogram(r, b)
-            charts.show(charts.score_chart(hist, r.target_score, lang, big))
-        with c2:
-            st.markdown(f"**{tr('rank_dist', lang, year=ev.scenario.year, k=r.target_rank)}**")
-            ranks = report.rank_frame(r, b)
-            charts.show(charts.rank_chart(ranks, r.target_rank, lang, big))
-        outside_panel.rank_width_note(ev, index_id, lang)
-        past = ev.histories[index_id].unit_series(ev.scenario.province)
-        fan = report.fan_frame(past, ev.scenario.year, r, b)
-        c3, c4 = st.columns(2)
-        with c3:
-            st.markdown(f"**{tr('history', lang)}**")
-            charts.show(charts.fan_chart(fan, "score", r.target_score, r.n_units, lang, big))
-        with c4:
-            st.markdown(f"**{tr('rank_history', lang)}**")
-            charts.show(charts.fan_chart(fan, "rank", r.target_rank, r.n_units, lang, big))
-        if past.dropna(subset=["score"]).empty:
-            st.caption(tr("no_history", lang))
-        predecessors_chart(ev, index_id, lang, big)
-        with st.container(border=True):
-            outside_panel.outside_panel(ev, index_id, lang, big)
-        st.markdown(f"**{tr('components', lang)}**")
-        comps = report.components_frame(r, plan, lang)
-        charts.show(charts.components_chart(comps, lang, big))
-        if r.components_assumed:
-            st.caption(tr("components_assumed", lang))
+        year = ev.scenario.year
+        view = fields.choice(
+            f"view_{index_id}", VIEWS, tr("view_pick", lang), lambda v: tr(f"view_{v}", lang, year=year)
+        )
+        if view == "outside":
+            with st.container(border=True):
+                outside_panel.outside_panel(ev, index_id, lang, big)
+        else:
+            {"dist": _distributions, "history": _history, "components": _components}[view](
+                ev, index_id, lang, big
+            )
+            outside_panel.outside_line(ev, index_id, lang)
         notes = assumptions_of(ev, index_id, lang)
         box = fields.lazy_expander("⚠ " + tr("assumptions_n", lang, n=len(notes)), f"assumptions_{index_id}")
         if box.open:
@@ -376,3 +368,44 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
                 st.markdown(f"**{tr('groups_assumptions', lang)}**")
                 frame = report.levels_frame(ev.scenario, lang)
                 st.dataframe(frame[frame["index"] == index_id].drop(columns=["index"]), hide_index=True)
+
+
+def _distributions(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
+    """Next year's score and rank, plan against the status quo, and how wide ranks are."""
+    r, b = ev.result.indices[index_id], ev.bau.indices[index_id]
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown(f"**{tr('score_dist', lang, year=ev.scenario.year)}**")
+        charts.show(charts.score_chart(report.score_histogram(r, b), r.target_score, lang, big))
+    with c2:
+        st.markdown(f"**{tr('rank_dist', lang, year=ev.scenario.year, k=r.target_rank)}**")
+        charts.show(charts.rank_chart(report.rank_frame(r, b), r.target_rank, lang, big))
+    outside_panel.rank_width_note(ev, index_id, lang)
+
+
+def _history(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
+    """Past scores and ranks with the forecast's fan; a merged unit's former provinces."""
+    r, b = ev.result.indices[index_id], ev.bau.indices[index_id]
+    past = ev.histories[index_id].unit_series(ev.scenario.province)
+    fan = report.fan_frame(past, ev.scenario.year, r, b)
+    c3, c4 = st.columns(2)
+    with c3:
+        st.markdown(f"**{tr('history', lang)}**")
+        charts.show(charts.fan_chart(fan, "score", r.target_score, r.n_units, lang, big))
+    with c4:
+        st.markdown(f"**{tr('rank_history', lang)}**")
+        charts.show(charts.fan_chart(fan, "rank", r.target_rank, r.n_units, lang, big))
+    if past.dropna(subset=["score"]).empty:
+        st.caption(tr("no_history", lang))
+    predecessors_chart(ev, index_id, lang, big)
+
+
+def _components(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:
+    """Expected points of each field / dimension, plan against the status quo."""
+    r = ev.result.indices[index_id]
+    st.markdown(f"**{tr('components', lang)}**")
+    charts.show(
+        charts.components_chart(report.components_frame(r, ev.scenario.indices[index_id], lang), lang, big)
+    )
+    if r.components_assumed:
+        st.caption(tr("components_assumed", lang))

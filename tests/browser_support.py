@@ -99,3 +99,16 @@ def chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def pick_view(page, label: str) -> None:
+    """Pick the index tab's chart view ``label`` (its segmented control) and wait for its rerun."""
+    group = page.locator('[data-testid="stButtonGroup"]')
+    group.locator("button", has_text=label).first.click()
+    group.locator('button[role="radio"][aria-checked="true"]', has_text=label).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(300)  # the rerun starts
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('[data-stale=\"true\"]')",
+        timeout=60_000,
+    )

@@ -30,8 +30,12 @@ def app(tmp_path, monkeypatch):
     return open_app(tmp_path, monkeypatch, DRAWS, timeout=180)
 
 
-def _tab(at, label: str):
+def _tab(at, label: str, view: str | None = None):
+    """Open tab ``label``; on an index tab, the chart view ``view`` (else the one last picked)."""
     at.session_state["tab"] = label
+    if view is not None:
+        for index_id in ("par_index", "sipas", "papi"):
+            at.session_state[f"view_{index_id}"] = view
     return at.run()
 
 
@@ -62,7 +66,7 @@ def test_opens_on_the_newest_plan_with_2021_one_click_away(app):
 
 def test_outside_view_renders_the_library_view_on_the_same_draws(app):
     views = _views(load_scenario(PLAN_2026))
-    at = _tab(app, "PAPI")
+    at = _tab(app, "PAPI", "outside")
     assert not at.exception and not at.error
     assert any(m.value == "**Góc nhìn lịch sử**" for m in at.markdown)
     v = views["papi"]
@@ -105,6 +109,11 @@ def test_flag_is_a_warning_with_the_library_text(app):
     at.session_state["levels"]["papi"] = {g.id: 1.0 for g in scenario.indices["papi"].groups}
     at = _tab(at, "PAPI")
     assert not at.exception and not at.error
+    # under every view: the flag in one line that points to the outside view
+    assert [w.value for w in at.warning] == [plain(view.flag_text("vi")) + " Xem “Góc nhìn lịch sử”."]
+    at = _tab(at, "PAPI", "components")
+    assert [w.value for w in at.warning] == [plain(view.flag_text("vi")) + " Xem “Góc nhìn lịch sử”."]
+    at = _tab(at, "PAPI", "outside")
     assert [w.value for w in at.warning] == [plain(view.flag_text("vi"))]
     at = _tab(at, "Tổng quan")
     assert not at.warning
@@ -158,7 +167,7 @@ def test_new_plan_form_lists_the_units_of_the_year_and_starts_empty(app):
 
 
 def test_merged_unit_shows_its_predecessors(app):
-    at = _tab(app, "PAR INDEX")
+    at = _tab(app, "PAR INDEX", "history")
     heads = [m.value for m in at.markdown]
     assert any(h.startswith("**Các tỉnh cũ hợp thành Cần Thơ") for h in heads)
     at.selectbox(key="shipped_pick").set_value("can_tho_2021")
@@ -168,7 +177,7 @@ def test_merged_unit_shows_its_predecessors(app):
 
 
 def test_outside_view_follows_the_levers_and_targets_stay_as_written(app):
-    at = _tab(app, "PAPI")
+    at = _tab(app, "PAPI", "outside")
     before = _metric(at, "Mức tăng kế hoạch giả định")
     at.slider[0].set_value(100).run()
     assert not at.exception and not at.error
@@ -191,7 +200,7 @@ def test_outside_view_follows_the_levers_and_targets_stay_as_written(app):
 def test_english_outside_view_and_field_view(app):
     at = app.radio(key="w:lang").set_value("en").run()
     assert "Field view" in [t.label for t in at.tabs]
-    at = _tab(at, "PAPI")
+    at = _tab(at, "PAPI", "outside")
     assert any(m.value == "**Outside view**" for m in at.markdown)
     assert _metric(at, "Base rate").endswith("%") and "." in _metric(at, "Model")
     at = _tab(at, "Field view")

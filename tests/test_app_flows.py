@@ -191,7 +191,9 @@ def test_field_view_assumptions_in_one_language(app, lang, tab):
 
 @pytest.mark.parametrize("lang, tab, words", [("vi", "PAR INDEX", "Bộ chỉ công bố ít điểm số"), ("en", "PAR INDEX", "too few")])
 def test_no_base_rate_says_why_in_the_chosen_language(app, lang, tab, words):
-    at = _tab(app.radio(key="w:lang").set_value(lang).run(), tab)
+    at = app.radio(key="w:lang").set_value(lang).run()
+    at.session_state["view_par_index"] = "outside"
+    at = _tab(at, tab)
     why = [c.value for c in at.caption if c.value.startswith(plain(tr("ov_base_none", lang, why="")))]
     assert len(why) == 1 and plain(words) in why[0]
 

@@ -54,7 +54,7 @@ def test_lever_move_updates_headline_and_link(app):
     assert after != before
     assert "papi." in str(at.query_params["lv"])
     specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
-    assert len(specs) == 7  # score, rank, two fans, predecessors, outside view, components
+    assert len(specs) == 2  # the default view: score and rank (the others: tests/test_index_views.py)
     assert all(spec["config"]["locale"]["number"]["decimal"] == "," for spec in specs)
 
 

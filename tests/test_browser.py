@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import ARTIFACTS, chromium, needs_chromium
+from browser_support import ARTIFACTS, chromium, needs_chromium, pick_view
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -57,6 +57,8 @@ def test_field_view_and_outside_view_screenshots(server):
         page.goto(server, wait_until="domcontentloaded")
         page.get_by_text("Khả năng đạt cả hai").first.wait_for(timeout=60_000)
         page.get_by_role("tab", name="PAPI").click()
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+        pick_view(page, "Góc nhìn lịch sử")
         panel = page.get_by_text("Góc nhìn lịch sử").first
         panel.wait_for(timeout=60_000)
         page.get_by_text("Theo lịch sử").first.wait_for(timeout=30_000)

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARTIFACTS, chromium, needs_chromium
+from browser_support import ARTIFACTS, chromium, needs_chromium, pick_view
 
 from app.i18n import tr
+from app.views import VIEWS
 
 browser = pytest.mark.browser
 
@@ -235,6 +236,19 @@ def _open(browser, server: str, size: tuple[int, int], lang: str, scheme: str = 
     return page
 
 
+def _other_views(page, where: str, lang: str, problems: dict[str, list], *, words: bool, tag: str) -> None:
+    """Each chart view of an index tab after the first, checked like the page, with a screenshot;
+    then the first view again (the one the page opened on)."""
+    for view in VIEWS[1:]:
+        label = tr(f"view_{view}", lang, year=2026)
+        pick_view(page, label)
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+        _settle(page, 2000)
+        page.screenshot(path=str(ARTIFACTS / f"index_{view}_{tag}.png"))
+        _check(page, f"{where}, {label}", problems, words=words)
+    pick_view(page, tr("view_dist", lang, year=2026))
+
+
 @browser
 @needs_chromium
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -254,6 +268,7 @@ def test_projector_layout(server, size, lang):
         _settle(page, 2500)
         page.screenshot(path=str(ARTIFACTS / f"index_{tag}.png"))
         _check(page, "PAR INDEX tab", problems, words=lang == "vi")
+        _other_views(page, "PAR INDEX tab", lang, problems, words=lang == "vi", tag=tag)
 
         page.get_by_role("tab", name=tr("tab_overview", lang)).click()
         page.locator(".st-key-present label").first.click()
@@ -287,6 +302,7 @@ def test_dark_theme_readable(server):
         page.screenshot(path=str(ARTIFACTS / "index_vi_1280x720_dark.png"))
         _check(page, "PAR INDEX tab (dark)", problems, words=False)
         ticks = len([m for m in page.evaluate(MARKS_JS) if m["text"] == "Hiện trạng"])
+        _other_views(page, "PAR INDEX tab (dark)", "vi", problems, words=False, tag="vi_1280x720_dark")
     assert ticks > 0, "no 'hiện trạng' tick drawn under the sliders"
     assert not problems, _listing(problems)
 
