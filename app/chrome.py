@@ -39,7 +39,8 @@ _UPLOADER_CSS = """<style>
 # of changes added or changed: it rewrites Streamlit's own English (or, after a switch back to
 # English, our Vietnamese) by the rules of window.parSimChrome in the title, aria-label and
 # placeholder of elements (not inside charts' SVG: those labels are the chart's data) and in the text
-# of tooltips, of the file uploader's error and size lines and of the dataframe's menu and search,
+# of tooltips, of the file uploader's error and size lines and of the dataframe's menu (its format
+# submenu and statistics panel included) and search,
 # and writes the sliders' values with a decimal comma in Vietnamese (a point in English). It adds
 # the time its callback takes to window.parSimChromeTime. Each run of the app's script sets the
 # rules and the language; a change of language (a new script text) also rewrites the whole page.
@@ -54,7 +55,9 @@ if (!window.parSimObserver) {
   const HAS_ATTR = ATTRS.map((a) => `[${a}]:not(svg *)`).join(',');
   const TEXTS = '[data-testid="stTooltipContent"], [data-testid="stTooltipErrorContent"], '
     + '[data-testid="stFileChip"] [role="alert"], [data-testid="stFileChipName"] + div, '
-    + '[data-testid="stDataFrameColumnMenu"] [role="menuitem"], .gdg-search-status';
+    + '[data-testid="stDataFrameColumnMenu"] [role="menuitem"], .gdg-search-status, '
+    + '[data-testid="stDataFrameColumnFormattingMenu"] [role="menuitem"], '
+    + '[data-testid="stDataFrameStatisticsMetrics"] dt';
   const SIZE = /^(\d+)[.,](\d+) ?([KMG]?B)$/;
   const size = (text) => text.replace(SIZE, window.parSimDecimalComma ? '$1,$2 $3' : '$1.$2$3');
   const once = (text) => {
@@ -87,11 +90,24 @@ if (!window.parSimObserver) {
   const SLIDERS = '[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] div';
   const comma = (text) => (window.parSimDecimalComma
     ? text.replace(/(\d)\.(\d)/g, '$1,$2') : text.replace(/(\d),(\d)/g, '$1.$2'));
-  const ANY_TEXT = `${TEXTS}, ${SLIDERS}`;
-  const rewriter = (el) => (el.matches(SLIDERS) ? comma : say);
+  // the numbers of the dataframe's statistics panel, written by the browser in its own locale: in
+  // the page's language instead (separators swapped when the two differ; "12,5 %%" in Vietnamese)
+  const STATS = '[data-testid="stDataFrameStatisticsMetrics"] dd, '
+    + '[data-testid="stDataFrameStatisticsChart"] > div > span:last-child';
+  const browserComma = (1.5).toLocaleString().includes(',');
+  const swap = (n) => n.replace(/[.,]/g, (c) => (c === '.' ? ',' : '.'));
+  const localeNumbers = (text) => {
+    const out = browserComma === window.parSimDecimalComma ? text : text.replace(/\d[\d.,]*\d/g, swap);
+    return window.parSimDecimalComma ? out.replace(/(\d)%%/g, '$1 %%') : out.replace(/(\d) %%/g, '$1%%');
+  };
+  const written = new WeakMap();  // a swap undone by a second swap: each text is rewritten once
+  const ANY_TEXT = `${TEXTS}, ${SLIDERS}, ${STATS}`;
+  const rewriter = (el) => (el.matches(SLIDERS) ? comma : el.matches(STATS) ? localeNumbers : say);
   const fixText = (node, rewrite) => {
+    if (rewrite === localeNumbers && written.get(node) === node.nodeValue) return;
     const text = rewrite(node.nodeValue);
     if (text !== node.nodeValue) node.nodeValue = text;
+    if (rewrite === localeNumbers) written.set(node, text);
   };
   const fixTexts = (el) => {
     const rewrite = rewriter(el);

@@ -366,8 +366,27 @@ def index_tab(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None
             with box:
                 st.markdown("\n".join(f"- {plain(a)}" for a in notes))
                 st.markdown(f"**{tr('groups_assumptions', lang)}**")
-                frame = report.levels_frame(ev.scenario, lang)
-                st.dataframe(frame[frame["index"] == index_id].drop(columns=["index"]), hide_index=True)
+                table = levels_table(ev.scenario, index_id, lang)
+                widths = (260, 140, 140, 230, 400, 180)  # pixels: the names and weights are long texts
+                config = {c: st.column_config.Column(width=w) for c, w in zip(table, widths, strict=True)}
+                st.dataframe(table, hide_index=True, column_config=config)
+
+
+def levels_table(scenario: Scenario, index_id: str, lang: str) -> pd.DataFrame:
+    """An index's task groups as the assumptions table shows them: the columns named in ``lang``
+    (units in the header), the numbers written the ``lang`` way as text (the table's cells are
+    drawn by the browser in its own locale otherwise), and no internal ids."""
+    frame = report.levels_frame(scenario, lang)
+    rows = frame[frame["index"] == index_id]
+    share_of = [("col.bau", "bau"), ("col.planned", "planned"), ("col.reliability", "reliability")]
+    return pd.DataFrame(
+        {
+            tr("col.name", lang): list(rows["name"]),  # a table's cell is text, never markdown
+            **{tr(key, lang): [level_text(x, lang).rstrip(" %") for x in rows[c]] for key, c in share_of},
+            tr("col.weights", lang): list(rows["weights"]),
+            f"{tr('col.cost', lang)}, {scenario.currency}": [number(c, 2, lang) for c in rows["cost"]],
+        }
+    )
 
 
 def _distributions(ev: state.Evaluation, index_id: str, lang: str, big: bool) -> None:

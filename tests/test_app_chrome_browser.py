@@ -304,3 +304,45 @@ def test_charts_carry_no_english_screen_reader_texts_of_vegas(server):
             charts += page.locator(".stVegaLiteChart svg").count()
         assert charts >= 6
     assert [a for a in found if a != VEGA_ROOT] == []
+
+
+STATS_ENGLISH = {
+    "Values", "Empty", "Distinct", "Minimum length", "Maximum length", "Average length", "Minimum",
+    "25th percentile", "Median", "75th percentile", "Maximum", "Average", "Range", "Sum",
+    "Standard deviation",
+}  # fmt: skip
+
+
+def test_dataframe_statistics_panel_speaks_the_language(server):
+    """A table column's menu → "Thống kê": the panel's words are ours and its numbers Vietnamese
+    ("45,5", "0 (0 %)"), whatever the browser's own locale (here en-US: "45.5", "0 (0%)")."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 720}, locale="en-US")
+        page.goto(f"{server}/?plan=can_tho_2021&draws=2000", wait_until="domcontentloaded")
+        page.get_by_text("Khả năng đạt cả hai").first.wait_for(timeout=60_000)
+        page.get_by_role("tab", name="PAR INDEX").click()
+        box = page.locator('[class*="st-key-assumptions_par_index"]')
+        box.locator("summary").click()
+        grid = box.locator('[data-testid="stDataFrame"] canvas').first
+        grid.wait_for(timeout=30_000)
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(1_000)
+        bb = grid.bounding_box()
+        page.mouse.move(bb["x"] + 40, bb["y"] + 17)  # the first header; its menu button at its right end
+        page.wait_for_timeout(500)
+        page.mouse.click(bb["x"] + 260 - 14, bb["y"] + 17)
+        page.get_by_role("menuitem", name="Thống kê").hover()
+        metrics = page.locator('[data-testid="stDataFrameStatisticsMetrics"]')
+        metrics.wait_for(timeout=10_000)
+        page.wait_for_timeout(500)
+        words = metrics.locator("dt").all_inner_texts()
+        values = metrics.locator("dd").all_inner_texts()
+        shares = page.locator('[data-testid="stDataFrameStatisticsChart"] > div > span:last-child').all_inner_texts()
+        chart = page.locator('[data-testid="stDataFrameStatisticsChart"]').get_attribute("aria-label")
+        page.screenshot(path=str(ARTIFACTS / "chrome_vi_statistics.png"))
+    assert words[:3] == ["Số giá trị", "Ô trống", "Số giá trị khác nhau"], words
+    assert not STATS_ENGLISH & set(words)
+    assert any(re.fullmatch(r"\d+,\d", v) for v in values), values  # the average length: 45,5
+    assert not any(re.search(r"\d\.\d|\d%", v) for v in values + shares), values + shares
+    assert shares and all(s.endswith(" %") for s in shares), shares
+    assert chart.startswith("Biểu đồ các giá trị hay gặp nhất: ")

@@ -5,6 +5,7 @@ on screen in one line under every other view."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from app_support import open_app
@@ -13,6 +14,7 @@ from app.i18n import tr
 from app.views import VIEWS
 
 DRAWS = 3000
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -88,3 +90,22 @@ def test_a_gain_below_the_trend_is_written_with_its_minus_sign(app, lang, minus)
     at = _picker(at, "papi").set_value("outside").run()
     gain = next(m.value for m in at.metric if m.label == tr("ov_gain", lang))
     assert gain.startswith(minus)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_assumptions_table_is_in_the_language_without_ids(lang):
+    """The task groups' table under "Giả định của mô hình": headers from the translation table,
+    numbers written the language's way as text, no internal group ids (was: group, name, bau, …)."""
+    from app.views import levels_table
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(ROOT / "scenarios" / "can_tho_2026.toml")
+    table = levels_table(scenario, "par_index", lang)
+    assert list(table.columns[:3]) == [tr("col.name", lang), tr("col.bau", lang), tr("col.planned", lang)]
+    assert not {"group", "name", "bau", "planned", "reliability", "weights", "cost"} & set(table.columns)
+    ids = {g.id for g in scenario.indices["par_index"].groups}
+    assert not ids & set(table.to_numpy().ravel())
+    assert table.iloc[0, 1] == "75" and table.iloc[0, 2] == "95"
+    cost = table.iloc[0, -1]
+    assert ("," in cost and "." not in cost) if lang == "vi" else ("." in cost and "," not in cost)
+    assert all(t == t.strip() and "%" not in t for t in table.iloc[:, 1])
