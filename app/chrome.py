@@ -91,14 +91,16 @@ if (!window.parSimObserver) {
   const comma = (text) => (window.parSimDecimalComma
     ? text.replace(/(\d)\.(\d)/g, '$1,$2') : text.replace(/(\d),(\d)/g, '$1.$2'));
   // the numbers of the dataframe's statistics panel, written by the browser in its own locale: in
-  // the page's language instead (separators swapped when the two differ; "12,5 %%" in Vietnamese)
+  // the page's language instead (separators swapped when the two differ; a space before the percent
+  // sign in Vietnamese)
   const STATS = '[data-testid="stDataFrameStatisticsMetrics"] dd, '
     + '[data-testid="stDataFrameStatisticsChart"] > div > span:last-child';
   const browserComma = (1.5).toLocaleString().includes(',');
   const swap = (n) => n.replace(/[.,]/g, (c) => (c === '.' ? ',' : '.'));
   const localeNumbers = (text) => {
     const out = browserComma === window.parSimDecimalComma ? text : text.replace(/\d[\d.,]*\d/g, swap);
-    return window.parSimDecimalComma ? out.replace(/(\d)%%/g, '$1 %%') : out.replace(/(\d) %%/g, '$1%%');
+    return window.parSimDecimalComma  // the percent sign as \u0025: this text is a Python template
+      ? out.replace(/(\d)\u0025/g, '$1 \u0025') : out.replace(/(\d) \u0025/g, '$1\u0025');
   };
   const written = new WeakMap();  // a swap undone by a second swap: each text is rewritten once
   const ANY_TEXT = `${TEXTS}, ${SLIDERS}, ${STATS}`;
