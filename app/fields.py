@@ -18,7 +18,7 @@ from app.state import flash
 
 
 def cb_lang() -> None:
-    st.session_state["lang"] = st.session_state["w:lang"]
+    _cb_choice("lang")
 
 
 def cb_setting(name: str) -> None:
@@ -126,6 +126,7 @@ def choice(key: str, options: Sequence[str], label: str, format_func: Callable[[
 
 
 def _cb_choice(key: str) -> None:
+    """The value ``key`` takes what its field ``w:<key>`` was set to (the language, a view)."""
     st.session_state[key] = st.session_state[f"w:{key}"]
 
 

@@ -139,9 +139,7 @@ def outside_line(ev: state.Evaluation, index_id: str, lang: str) -> None:
 def signed(x: float, digits: int, lang: str) -> str:
     """A change with its sign: ``+1,20`` / ``−0,35`` (vi), ``+1.20`` / ``−0.35`` (en); zero unsigned."""
     text = number(abs(x), digits, lang)
-    if float(text.replace(".", "").replace(",", ".")) == 0:
-        return number(0.0, digits, lang)
-    return ("+" if x > 0 else "\u2212") + text
+    return text if round(abs(x), digits) == 0 else ("+" if x > 0 else "\u2212") + text
 
 
 def rank_width_note(ev: state.Evaluation, index_id: str, lang: str) -> None:

@@ -378,13 +378,19 @@ def levels_table(scenario: Scenario, index_id: str, lang: str) -> pd.DataFrame:
     drawn by the browser in its own locale otherwise), and no internal ids."""
     frame = report.levels_frame(scenario, lang)
     rows = frame[frame["index"] == index_id]
-    share_of = [("col.bau", "bau"), ("col.planned", "planned"), ("col.reliability", "reliability")]
+
+    def header(column: str) -> str:  # the workbook's "task_groups" sheet's
+        return report.column_header("task_groups", column, lang)
+
     return pd.DataFrame(
         {
             tr("col.name", lang): list(rows["name"]),  # a table's cell is text, never markdown
-            **{tr(key, lang): [level_text(x, lang).rstrip(" %") for x in rows[c]] for key, c in share_of},
-            tr("col.weights", lang): list(rows["weights"]),
-            f"{tr('col.cost', lang)}, {scenario.currency}": [number(c, 2, lang) for c in rows["cost"]],
+            **{
+                header(c): [level_text(x, lang).rstrip(" %") for x in rows[c]]
+                for c in ("bau", "planned", "reliability")
+            },
+            header("weights"): list(rows["weights"]),
+            f"{header('cost')}, {scenario.currency}": [number(c, 2, lang) for c in rows["cost"]],
         }
     )
 

@@ -98,6 +98,17 @@ class Uncertainties:
     spawn_key: tuple[int, ...] = ()
 
 
+def _keep(kept: list, limit: int, unc: Uncertainties, *entry: object) -> None:
+    """Append ``(weak reference to unc, *entry)`` to ``kept``, keeping the last ``limit`` entries;
+    an entry leaves the list as soon as its record is gone (the engine never keeps a record alive)."""
+
+    def forget(ref: weakref.ref) -> None:
+        kept[:] = [e for e in kept if e[0] is not ref]
+
+    kept.append((weakref.ref(unc, forget), *entry))
+    del kept[:-limit]
+
+
 @dataclass(frozen=True)
 class Engine:
     """A plan's structure with its fitted BAU forecasts; evaluates any levels of that plan.
@@ -297,13 +308,7 @@ class Engine:
         out: dict[str, IndexBaseline] = {}
         for index_id in self.order:
             out[index_id] = self._index_baseline(index_id, unc, out)
-        kept_list = self._kept
-
-        def forget(ref: weakref.ref) -> None:
-            kept_list[:] = [entry for entry in kept_list if entry[0] is not ref]
-
-        kept_list.append((weakref.ref(unc, forget), out))
-        del kept_list[:-BASELINES_KEPT]
+        _keep(self._kept, BASELINES_KEPT, unc, out)
         return out
 
     def levers(self, unc: Uncertainties, scenario: Scenario | None = None) -> dict[str, LeverInputs]:
@@ -326,21 +331,11 @@ class Engine:
                 else:
                     arrays = draw_levers(plan, u.seeds, unc.draws, STORE)
                 kept = LeverInputs.build(plan, *arrays)
-                self._keep_levers(unc, key, kept)
+                # a pure function of the record and the key (the index, its lever parameters and
+                # BAU levels, never the planned levels): kept for the next run on this record
+                _keep(self._kept_levers, LEVERS_KEPT, unc, key, kept)
             out[index_id] = kept
         return out
-
-    def _keep_levers(self, unc: Uncertainties, key: tuple, inputs: LeverInputs) -> None:
-        """Keep ``inputs`` (a pure function of ``unc`` and ``key``: the index, its lever parameters
-        and BAU levels, never the planned levels) for the next run on ``unc``; the last
-        :data:`LEVERS_KEPT`, each only as long as its record is alive."""
-        kept_list = self._kept_levers
-
-        def forget(ref: weakref.ref) -> None:
-            kept_list[:] = [entry for entry in kept_list if entry[0] is not ref]
-
-        kept_list.append((weakref.ref(unc, forget), key, inputs))
-        del kept_list[:-LEVERS_KEPT]
 
     def run(self, unc: Uncertainties, scenario: Scenario | None = None) -> SimulationResult:
         """Evaluate ``scenario`` (default: the engine's plan) on the draws ``unc``.

@@ -311,6 +311,11 @@ _COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
+def column_header(sheet: str, column: str, lang: str = "vi") -> str:
+    """The workbook's header of ``column`` of ``sheet`` in ``lang`` (the app's tables use it too)."""
+    return _header(_COLUMNS[(sheet, column)][0], lang)
+
+
 def _header(key: str, lang: str) -> str:
     """A column header from :data:`_COLUMNS`'s label key (``col.p|score`` fills in the target)."""
     key, _, what = key.partition("|")
